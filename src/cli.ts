@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/** The `mleg` command. Exit codes: 0 success (or VALID), 1 failure (or another verdict), 2 usage or configuration error. */
+import { ConfigError } from './config/config.js';
+import { demoCommand } from './commands/demo.js';
+import { issuerCommand } from './commands/issuer.js';
+import { serve } from './commands/serve.js';
+import { USAGE, UsageError } from './commands/usage.js';
+import { verifyCommand } from './commands/verify.js';
+import { walletCommand } from './commands/wallet.js';
+import { TrustListError } from './trust/trust-list.js';
+
+async function main([command, ...args]: string[]): Promise<number | undefined> {
+  switch (command) {
+    case 'serve':
+      await serve(args);
+      return undefined; // keeps running
+    case 'verify':
+      return verifyCommand(args);
+    case 'demo':
+      return demoCommand(args);
+    case 'issuer':
+      return issuerCommand(args);
+    case 'wallet':
+      return walletCommand(args);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err: Error) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`mleg: ${err.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (err instanceof ConfigError || err instanceof TrustListError) {
+      process.stderr.write(`mleg: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`mleg: ${err.message}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

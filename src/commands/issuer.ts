@@ -1,0 +1,103 @@
+/** `mleg issuer …`: keys, credentials, revocations and status lists for an issuer's folder. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JWK } from 'jose';
+import { isStatusBits } from '../status/status-bits.js';
+import { createIssuerDir, issueRecords, publishStatusList, setStatuses } from '../issuer/issuer-dir.js';
+import { assertAlg } from '../issuer/keys.js';
+import { readRecords } from '../issuer/records.js';
+import { integerOption, parseCommand, required, UsageError } from './usage.js';
+
+export function issuerCommand([sub, ...args]: string[]): number {
+  switch (sub) {
+    case 'keygen':
+      return keygen(args);
+    case 'issue':
+      return issue(args);
+    case 'revoke':
+      return revoke(args);
+    case 'status-list':
+      return statusList(args);
+    default:
+      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use keygen, issue, revoke or status-list`);
+  }
+}
+
+function keygen(args: string[]): number {
+  const { values: v } = parseCommand(args, {
+    dir: { type: 'string' },
+    iss: { type: 'string' },
+    kid: { type: 'string' },
+    alg: { type: 'string', default: 'ES256' },
+    name: { type: 'string' },
+    'status-uri': { type: 'string' },
+    'status-bits': { type: 'string', default: '2' },
+    'status-size': { type: 'string', default: '100000' },
+  });
+  const bits = Number(v['status-bits']);
+  if (!isStatusBits(bits)) throw new UsageError('--status-bits must be 1, 2, 4 or 8');
+  const dir = required(v.dir, '--dir');
+  const { trustList } = createIssuerDir(dir, {
+    iss: required(v.iss, '--iss'),
+    kid: required(v.kid, '--kid'),
+    alg: assertAlg(v.alg!),
+    ...(v.name !== undefined ? { name: v.name } : {}),
+    statusUri: required(v['status-uri'], '--status-uri'),
+    statusBits: bits,
+    statusSize: integerOption(v['status-size'], '--status-size')!,
+  });
+  process.stdout.write(`${readFileSync(trustList, 'utf8')}`);
+  process.stderr.write(`issuer key written to ${dir}; the trust-list entry above is in ${trustList}\n`);
+  return 0;
+}
+
+function issue(args: string[]): number {
+  const { values: v } = parseCommand(args, {
+    dir: { type: 'string' },
+    records: { type: 'string' },
+    device: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const dir = required(v.dir, '--dir');
+  const records = readRecords(required(v.records, '--records'));
+  const device = v.device === undefined ? undefined : (JSON.parse(readFileSync(v.device, 'utf8')) as JWK);
+  const out = v.out ?? join(dir, 'credentials');
+  mkdirSync(out, { recursive: true });
+  for (const c of issueRecords(dir, records, device)) {
+    const file = join(out, `${c.jti}.jwt`);
+    writeFileSync(file, `${c.credential}\n`);
+    process.stdout.write(`${JSON.stringify({ jti: c.jti, idx: c.idx, file })}\n`);
+  }
+  return 0;
+}
+
+function revoke(args: string[]): number {
+  const { values: v, positionals } = parseCommand(
+    args,
+    { dir: { type: 'string' }, suspend: { type: 'boolean' }, reinstate: { type: 'boolean' } },
+    true,
+  );
+  if (v.suspend && v.reinstate) throw new UsageError('give --suspend or --reinstate, not both');
+  if (positionals.length === 0) throw new UsageError('give at least one status INDEX');
+  const indexes = positionals.map((p) => integerOption(p, 'INDEX')!);
+  setStatuses(required(v.dir, '--dir'), indexes, v.suspend ? 'suspend' : v.reinstate ? 'reinstate' : 'revoke');
+  process.stderr.write(`updated ${indexes.length} status entr${indexes.length === 1 ? 'y' : 'ies'}; publish with "mleg issuer status-list"\n`);
+  return 0;
+}
+
+function statusList(args: string[]): number {
+  const { values: v } = parseCommand(args, {
+    dir: { type: 'string' },
+    out: { type: 'string' },
+    ttl: { type: 'string' },
+    'valid-for': { type: 'string' },
+  });
+  const ttl = integerOption(v.ttl, '--ttl');
+  const validFor = integerOption(v['valid-for'], '--valid-for');
+  const token = publishStatusList(required(v.dir, '--dir'), {
+    ...(ttl !== undefined ? { ttl } : {}),
+    ...(validFor !== undefined ? { validForSeconds: validFor } : {}),
+  });
+  writeFileSync(required(v.out, '--out'), `${token}\n`);
+  return 0;
+}

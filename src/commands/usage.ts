@@ -1,0 +1,43 @@
+/** Command-line usage, and the error that means "exit 2: the command was used wrongly". */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student IDs)
+
+  mleg serve   [--config FILE]            run the service (default: the embedded demo configuration)
+  mleg verify  [--config FILE] PAYLOAD|-  verify one payload; prints the result as JSON
+                                          exit 0 VALID, 1 any other verdict, 2 usage or configuration error
+  mleg demo    [--config FILE] [--json]   print fresh demo payloads (VALID, REVOKED, EXPIRED) and curl commands
+
+  mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI
+                     [--alg ES256|EdDSA] [--name NAME] [--status-bits 1|2|4|8] [--status-size N]
+  mleg issuer issue  --dir DIR --records FILE.json|FILE.csv [--device PUBLIC.jwk.json] [--out DIR]
+  mleg issuer revoke --dir DIR [--suspend | --reinstate] INDEX...
+  mleg issuer status-list --dir DIR --out FILE [--ttl SECONDS] [--valid-for SECONDS]
+
+  mleg wallet keygen  --out FILE [--alg ES256|EdDSA]
+  mleg wallet present --credential FILE --key FILE [--qr FILE.png | --qr -]
+`;
+
+/** node:util parseArgs, strict, with its errors turned into usage errors. */
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+export function integerOption(value: string | undefined, flag: string, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number`);
+  return Number(value);
+}

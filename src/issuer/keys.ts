@@ -1,0 +1,68 @@
+/** Key pairs for issuers and devices, kept as JWKs on disk. */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { isJwsAlg, type JwsAlg } from '../jws/signature.js';
+
+export interface KeyPairJwk {
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+export interface SigningKey {
+  alg: JwsAlg;
+  key: KeyObject;
+  publicJwk: JWK;
+}
+
+/** An issuer's key: a signing key that also names its `kid` and `iss`. */
+export interface IssuerKey extends SigningKey {
+  kid: string;
+  iss: string;
+  name?: string;
+}
+
+export function generateKeyPairJwk(alg: JwsAlg = 'ES256'): KeyPairJwk {
+  const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+  return { privateJwk: privateKey.export({ format: 'jwk' }) as JWK, publicJwk: publicKey.export({ format: 'jwk' }) as JWK };
+}
+
+export function algForJwk(jwk: JWK): JwsAlg {
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  throw new Error('key must be EC P-256 or OKP Ed25519');
+}
+
+/** A signing key from a private JWK (with `d`). */
+export function signingKeyFromJwk(jwk: JWK): SigningKey {
+  if (typeof jwk.d !== 'string') throw new Error('not a private key (no "d")');
+  const alg = algForJwk(jwk);
+  if (jwk.alg !== undefined && jwk.alg !== alg) throw new Error(`key "alg" ${jwk.alg} does not fit its key type`);
+  const key = createPrivateKey({ key: jwk as Record<string, string>, format: 'jwk' });
+  return { alg, key, publicJwk: publicPart(jwk) };
+}
+
+export function issuerKeyFromJwk(jwk: JWK & { iss?: unknown; name?: unknown }): IssuerKey {
+  if (typeof jwk.kid !== 'string' || typeof jwk.iss !== 'string') throw new Error('an issuer key needs "kid" and "iss"');
+  return { ...signingKeyFromJwk(jwk), kid: jwk.kid, iss: jwk.iss, ...(typeof jwk.name === 'string' ? { name: jwk.name } : {}) };
+}
+
+/** The public members of a JWK (for `cnf.jwk` and trust lists). */
+export function publicPart(jwk: JWK): JWK {
+  const pub = createPublicKey({ key: jwk as Record<string, string>, format: 'jwk' }).export({ format: 'jwk' }) as JWK;
+  return jwk.kty === 'EC' ? { kty: 'EC', crv: pub.crv, x: pub.x, y: pub.y } : { kty: 'OKP', crv: pub.crv, x: pub.x };
+}
+
+/** The trust-list entry (SPEC 4) for an issuer key. */
+export function trustListEntry(issuer: IssuerKey): Record<string, unknown> {
+  return { ...issuer.publicJwk, kid: issuer.kid, alg: issuer.alg, iss: issuer.iss, ...(issuer.name !== undefined ? { name: issuer.name } : {}) };
+}
+
+/** RFC 7638 thumbprint: a stable, non-personal id for a device key. */
+export function keyThumbprint(publicJwk: JWK): Promise<string> {
+  return calculateJwkThumbprint(publicJwk, 'sha256');
+}
+
+export function assertAlg(value: string): JwsAlg {
+  if (!isJwsAlg(value)) throw new Error(`--alg must be ES256 or EdDSA, not ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,54 @@
+/**
+ * The last verified list of each URI, kept on disk so a terminal that boots offline
+ * still checks revocation. Only tokens that verified are written; every token read back
+ * is verified again before use.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isPlainObject } from '../jws/compact.js';
+
+export interface ArchivedList {
+  uri: string;
+  jwt: string;
+  /** Milliseconds since the epoch. */
+  fetchedAt: number;
+}
+
+export class StatusArchive {
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  async save(entry: ArchivedList): Promise<void> {
+    const file = this.#fileFor(entry.uri);
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(entry), { mode: 0o644 });
+    await rename(temp, file);
+  }
+
+  /** Every readable archived list; unreadable files are reported through `onBad`, not thrown. */
+  loadAll(onBad: (file: string, why: string) => void): ArchivedList[] {
+    const lists: ArchivedList[] = [];
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith('.json')) continue;
+      const file = join(this.dir, name);
+      try {
+        const doc: unknown = JSON.parse(readFileSync(file, 'utf8'));
+        if (!isPlainObject(doc) || typeof doc.uri !== 'string' || typeof doc.jwt !== 'string' || typeof doc.fetchedAt !== 'number') {
+          onBad(file, 'not an archived status list');
+          continue;
+        }
+        lists.push({ uri: doc.uri, jwt: doc.jwt, fetchedAt: doc.fetchedAt });
+      } catch (err) {
+        onBad(file, (err as Error).message);
+      }
+    }
+    return lists;
+  }
+
+  #fileFor(uri: string): string {
+    return join(this.dir, `status-${createHash('sha256').update(uri).digest('hex').slice(0, 32)}.json`);
+  }
+}

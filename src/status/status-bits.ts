@@ -1,0 +1,50 @@
+/**
+ * Token Status List encoding (draft-ietf-oauth-status-list §4): `lst` is base64url of
+ * ZLIB-compressed bytes; entry i of `bits` bits sits least-significant-bit first.
+ */
+import { inflateSync } from 'node:zlib';
+import { isBase64url, type Parsed } from '../jws/compact.js';
+
+export type StatusBits = 1 | 2 | 4 | 8;
+
+/** Output cap for inflating one list: 16 MiB is 134 million 1-bit entries. */
+export const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+
+export function isStatusBits(value: unknown): value is StatusBits {
+  return value === 1 || value === 2 || value === 4 || value === 8;
+}
+
+export function inflateStatusList(lst: string, maxBytes = MAX_INFLATED_BYTES): Parsed<Uint8Array> {
+  if (!isBase64url(lst) || lst.length === 0) return { ok: false, reason: '"lst" is not base64url' };
+  try {
+    return { ok: true, value: new Uint8Array(inflateSync(Buffer.from(lst, 'base64url'), { maxOutputLength: maxBytes })) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, reason: `"lst" inflates to more than ${maxBytes} bytes` };
+    return { ok: false, reason: `"lst" is not ZLIB data (${(err as Error).message})` };
+  }
+}
+
+export function entryCount(bytes: Uint8Array, bits: StatusBits): number {
+  return (bytes.length * 8) / bits;
+}
+
+/** The status value at `idx`, or undefined past the end of the list. */
+export function statusAt(bytes: Uint8Array, bits: StatusBits, idx: number): number | undefined {
+  if (!Number.isSafeInteger(idx) || idx < 0 || idx >= entryCount(bytes, bits)) return undefined;
+  const bit = idx * bits;
+  return (bytes[bit >> 3]! >> (bit & 7)) & ((1 << bits) - 1);
+}
+
+/** Inverse of statusAt, for issuing: values → bytes (not compressed). */
+export function packStatuses(values: ArrayLike<number>, bits: StatusBits): Uint8Array {
+  const bytes = new Uint8Array(Math.ceil((values.length * bits) / 8));
+  const max = (1 << bits) - 1;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (!Number.isInteger(value) || value < 0 || value > max) throw new RangeError(`status ${value} does not fit in ${bits} bits`);
+    const bit = i * bits;
+    bytes[bit >> 3]! |= value << (bit & 7);
+  }
+  return bytes;
+}

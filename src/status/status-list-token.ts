@@ -1,0 +1,79 @@
+/**
+ * A status list token (SPEC 5): a JWT with `typ` statuslist+jwt, signed by a trust-list
+ * key, whose `sub` is the URI it was fetched for. Decompressed only after the signature
+ * verifies.
+ */
+import { KEY_CHOOSING_HEADERS, firstPresent, isPlainObject, parseCompactJws, type Parsed } from '../jws/compact.js';
+import { verifySignature } from '../jws/signature.js';
+import type { TrustList } from '../trust/trust-list.js';
+import { entryCount, inflateStatusList, isStatusBits, MAX_INFLATED_BYTES, type StatusBits } from './status-bits.js';
+
+export const STATUS_LIST_TYP = 'statuslist+jwt';
+
+export interface StatusList {
+  uri: string;
+  /** `iss` of the trust-list key that signed it: only that issuer's credentials may use it. */
+  iss: string;
+  kid: string;
+  iat: number;
+  exp?: number;
+  ttl?: number;
+  bits: StatusBits;
+  bytes: Uint8Array;
+  entries: number;
+  /** The token as received, kept for persisting. */
+  jwt: string;
+}
+
+export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string, maxBytes = MAX_INFLATED_BYTES): Parsed<StatusList> {
+  const fail = (reason: string): Parsed<StatusList> => ({ ok: false, reason: `status list: ${reason}` });
+  const parsed = parseCompactJws(jwt);
+  if (!parsed.ok) return fail(parsed.reason);
+  const { header, payload } = parsed.value;
+  if (header.typ !== STATUS_LIST_TYP) return fail(`header "typ" must be "${STATUS_LIST_TYP}"`);
+  const forbidden = firstPresent(header, KEY_CHOOSING_HEADERS);
+  if (forbidden !== undefined) return fail(`header "${forbidden}" is not allowed`);
+  const key = typeof header.kid === 'string' ? trust.keys.get(header.kid) : undefined;
+  if (key === undefined) return fail(`no trusted key with kid ${JSON.stringify(header.kid)}`);
+  if (header.alg !== key.alg) return fail(`"alg" ${JSON.stringify(header.alg)} is not ${key.alg}, the alg of key "${key.kid}"`);
+  if (!verifySignature(key.alg, key.key, parsed.value.signingInput, parsed.value.signature)) {
+    return fail('signature does not verify');
+  }
+  if (payload.sub !== uri) return fail(`"sub" is not the URI it was fetched from (${uri})`);
+  if (!Number.isSafeInteger(payload.iat)) return fail('"iat" must be an integer');
+  if (payload.exp !== undefined && !Number.isSafeInteger(payload.exp)) return fail('"exp" must be an integer');
+  if (payload.ttl !== undefined && !(Number.isSafeInteger(payload.ttl) && (payload.ttl as number) > 0)) {
+    return fail('"ttl" must be a positive integer');
+  }
+  const sl = payload.status_list;
+  if (!isPlainObject(sl) || !isStatusBits(sl.bits) || typeof sl.lst !== 'string') {
+    return fail('"status_list" must be { "bits": 1|2|4|8, "lst": string }');
+  }
+  const bytes = inflateStatusList(sl.lst, maxBytes);
+  if (!bytes.ok) return fail(bytes.reason);
+  return {
+    ok: true,
+    value: {
+      uri,
+      iss: key.iss,
+      kid: key.kid,
+      iat: payload.iat as number,
+      ...(payload.exp !== undefined ? { exp: payload.exp as number } : {}),
+      ...(payload.ttl !== undefined ? { ttl: payload.ttl as number } : {}),
+      bits: sl.bits,
+      bytes: bytes.value,
+      entries: entryCount(bytes.value, sl.bits),
+      jwt,
+    },
+  };
+}
+
+/** Why a verified list cannot answer for a credential of `iss` at `nowSeconds`, or undefined. */
+export function unusableReason(list: StatusList, iss: string, nowSeconds: number, maxAgeSeconds: number): string | undefined {
+  if (list.iss !== iss) return `the status list at ${list.uri} is signed by another issuer than the credential's`;
+  if (list.exp !== undefined && nowSeconds >= list.exp) return `the status list at ${list.uri} expired`;
+  if (nowSeconds - list.iat > maxAgeSeconds) {
+    return `the status list at ${list.uri} is ${nowSeconds - list.iat} s old; at most ${maxAgeSeconds} s allowed`;
+  }
+  return undefined;
+}

@@ -1,0 +1,291 @@
+/**
+ * The status lists the service knows, one per URI (SPEC 5): answered from memory
+ * whenever a usable list is cached, refreshed in the background after `ttl` or
+ * `refreshSeconds` (the shorter), fetched once for all the verifications waiting on a
+ * URI, kept when a fetch fails, restored from the archive at start.
+ */
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import type { TrustList } from '../trust/trust-list.js';
+import type { StatusAnswer, StatusLookup } from '../verify/status-answer.js';
+import { statusAt } from './status-bits.js';
+import { fetchStatusListText, refusedUri, type FetchLimits } from './fetch-status-list.js';
+import type { StatusArchive } from './status-archive.js';
+import { unusableReason, verifyStatusListToken, type StatusList } from './status-list-token.js';
+
+export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export interface StatusListsOptions extends FetchLimits {
+  trust: () => TrustList;
+  maxAgeSeconds: number;
+  refreshSeconds: number;
+  /** URI → local file holding the token, read instead of fetching (offline sites, the demo). */
+  files: Readonly<Record<string, string>>;
+  archive: StatusArchive | undefined;
+  log: Log;
+  clock?: () => number;
+}
+
+interface Entry {
+  /** Issuer of the credentials that use this URI (the first one that asked). */
+  iss: string | undefined;
+  list: StatusList | undefined;
+  verifiedWith: TrustList | undefined;
+  fetchedAt: number | undefined;
+  lastAttempt: { at: number; ok: boolean; error?: string } | undefined;
+  failures: number;
+  retryAt: number;
+}
+
+export interface StatusListState {
+  uri: string;
+  iss: string | null;
+  iat: number | null;
+  exp: number | null;
+  ttl: number | null;
+  bits: number | null;
+  entries: number | null;
+  fetched_at: string | null;
+  next_refresh: string | null;
+  usable: boolean;
+  why_not: string | null;
+  last_fetch: { at: string; ok: boolean; error: string | null } | null;
+}
+
+const FIRST_RETRY_MS = 5000;
+const MAX_LISTS = 1000;
+const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+
+export class StatusLists implements StatusLookup {
+  readonly #o: StatusListsOptions;
+  readonly #clock: () => number;
+  readonly #entries: LRUCache<string, Entry>;
+  readonly #inflight = new Map<string, Promise<void>>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(options: StatusListsOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#entries = new LRUCache<string, Entry>({
+      max: MAX_LISTS,
+      maxSize: MAX_TOTAL_BYTES,
+      sizeCalculation: (entry) => 1 + (entry.list?.bytes.length ?? 0),
+      dispose: (_entry, uri, reason) => {
+        if (reason !== 'set') this.#unschedule(uri);
+      },
+    });
+  }
+
+  /** Restores archived lists, then loads local files, then watches those files. Synchronous. */
+  start(): void {
+    const archived = this.#o.archive?.loadAll((file, why) => this.#o.log.warn({ file, why }, 'status archive: unreadable file skipped')) ?? [];
+    for (const { uri, jwt, fetchedAt } of archived) {
+      const verified = verifyStatusListToken(jwt, this.#o.trust(), uri);
+      if (!verified.ok) {
+        this.#o.log.warn({ uri, why: verified.reason }, 'status archive: list no longer verifies; skipped');
+        continue;
+      }
+      this.#accept(uri, verified.value, fetchedAt, false);
+      this.#o.log.info({ uri, iat: verified.value.iat }, 'status list restored from archive');
+    }
+    for (const [uri, file] of Object.entries(this.#o.files)) {
+      this.#settle(uri, undefined, () => readFileSync(file, 'latin1').trim());
+      watchFile(file, { interval: 1000, persistent: false }, (curr, prev) => {
+        if (curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size) void this.refresh(uri);
+      });
+    }
+  }
+
+  lookup(uri: string, idx: number, iss: string, nowSeconds: number): StatusAnswer | Promise<StatusAnswer> {
+    const { answer, fetchMayHelp } = this.#answerFromCache(uri, idx, iss, nowSeconds);
+    if (!fetchMayHelp) return answer;
+    const refused = this.#o.files[uri] === undefined ? refusedUri(uri, this.#o.allowHttp) : undefined;
+    if (refused !== undefined) return { state: 'unavailable', reason: refused };
+    const entry = this.#entries.get(uri);
+    if (entry !== undefined && this.#clock() < entry.retryAt && !this.#inflight.has(uri)) return answer;
+    return this.#load(uri, iss).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds).answer);
+  }
+
+  /** Fetches (or re-reads) the list of `uri` now; resolves when done, whatever the outcome. */
+  refresh(uri: string): Promise<void> {
+    return this.#load(uri, this.#entries.get(uri)?.iss);
+  }
+
+  /** Refreshes every known list; says for each whether its list changed. */
+  async refreshAll(): Promise<{ uri: string; changed: boolean; ok: boolean; error: string | null }[]> {
+    const uris = [...this.#entries.keys()];
+    return Promise.all(
+      uris.map(async (uri) => {
+        const before = this.#entries.get(uri)?.list?.jwt;
+        await this.refresh(uri);
+        const entry = this.#entries.get(uri);
+        const ok = entry?.lastAttempt?.ok ?? false;
+        return { uri, changed: entry?.list?.jwt !== before, ok, error: ok ? null : entry?.lastAttempt?.error ?? null };
+      }),
+    );
+  }
+
+  state(nowSeconds = Math.floor(this.#clock() / 1000)): StatusListState[] {
+    return [...this.#entries.entries()].map(([uri, e]) => {
+      const l = e.list;
+      const whyNot = l === undefined ? (e.lastAttempt?.error ?? 'not fetched yet') : unusableReason(l, l.iss, nowSeconds, this.#o.maxAgeSeconds);
+      const timer = this.#nextRefreshAt(e);
+      return {
+        uri,
+        iss: l?.iss ?? null,
+        iat: l?.iat ?? null,
+        exp: l?.exp ?? null,
+        ttl: l?.ttl ?? null,
+        bits: l?.bits ?? null,
+        entries: l?.entries ?? null,
+        fetched_at: e.fetchedAt === undefined ? null : new Date(e.fetchedAt).toISOString(),
+        next_refresh: timer === undefined ? null : new Date(timer).toISOString(),
+        usable: whyNot === undefined,
+        why_not: whyNot ?? null,
+        last_fetch: e.lastAttempt === undefined ? null : { at: new Date(e.lastAttempt.at).toISOString(), ok: e.lastAttempt.ok, error: e.lastAttempt.error ?? null },
+      };
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const uri of [...this.#timers.keys()]) this.#unschedule(uri);
+    for (const file of Object.values(this.#o.files)) unwatchFile(file);
+  }
+
+  /** The answer from what is cached, and whether fetching could change it. */
+  #answerFromCache(uri: string, idx: number, iss: string, nowSeconds: number): { answer: StatusAnswer; fetchMayHelp: boolean } {
+    const entry = this.#entries.get(uri);
+    const list = entry === undefined ? undefined : this.#trustedList(uri, entry);
+    if (list === undefined) {
+      const error = entry?.lastAttempt?.error;
+      return { answer: { state: 'unavailable', reason: `no status list for ${uri}${error === undefined ? '' : `: ${error}`}` }, fetchMayHelp: true };
+    }
+    const why = unusableReason(list, iss, nowSeconds, this.#o.maxAgeSeconds);
+    if (why !== undefined) return { answer: { state: 'unavailable', reason: why }, fetchMayHelp: list.iss === iss };
+    this.#refreshIfDue(uri, entry!);
+    const value = statusAt(list.bytes, list.bits, idx);
+    return { answer: value === undefined ? { state: 'past-end', entries: list.entries } : { state: 'found', value }, fetchMayHelp: false };
+  }
+
+  /** The entry's list, verified again if the trust list changed since; dropped if it no longer verifies. */
+  #trustedList(uri: string, entry: Entry): StatusList | undefined {
+    const trust = this.#o.trust();
+    if (entry.list === undefined || entry.verifiedWith === trust) return entry.list;
+    const again = verifyStatusListToken(entry.list.jwt, trust, uri);
+    entry.list = again.ok ? again.value : undefined;
+    entry.verifiedWith = trust;
+    if (!again.ok) this.#o.log.warn({ uri, why: again.reason }, 'status list dropped after trust list change');
+    return entry.list;
+  }
+
+  #refreshIfDue(uri: string, entry: Entry): void {
+    const due = this.#nextRefreshAt(entry);
+    if (due !== undefined && this.#clock() >= due && !this.#inflight.has(uri)) void this.refresh(uri);
+  }
+
+  #nextRefreshAt(entry: Entry): number | undefined {
+    if (entry.retryAt > 0) return entry.retryAt;
+    if (entry.fetchedAt === undefined || entry.list === undefined) return undefined;
+    return entry.fetchedAt + Math.min(entry.list.ttl ?? Infinity, this.#o.refreshSeconds) * 1000;
+  }
+
+  /** One fetch per URI at a time: concurrent callers share it. */
+  #load(uri: string, iss: string | undefined): Promise<void> {
+    let pending = this.#inflight.get(uri);
+    if (pending === undefined) {
+      const file = this.#o.files[uri];
+      const read = file !== undefined ? () => readFile(file, 'latin1').then((t) => t.trim()) : () => fetchStatusListText(uri, this.#o);
+      pending = this.#settle(uri, iss, read).finally(() => this.#inflight.delete(uri));
+      this.#inflight.set(uri, pending);
+    }
+    return pending;
+  }
+
+  /** Reads a token with `read`, verifies it and caches it, or records the failure. */
+  #settle(uri: string, iss: string | undefined, read: () => string | Promise<string>): Promise<void> {
+    const done = (text: string): void => {
+      const why = this.#take(uri, iss, text);
+      if (why !== undefined) this.#failed(uri, iss, why);
+    };
+    try {
+      const text = read();
+      if (typeof text === 'string') return Promise.resolve(done(text));
+      return text.then(done, (err: Error) => this.#failed(uri, iss, err.message));
+    } catch (err) {
+      return Promise.resolve(this.#failed(uri, iss, (err as Error).message));
+    }
+  }
+
+  /** Verifies a fetched token and caches it; returns why not when it is refused. */
+  #take(uri: string, iss: string | undefined, text: string): string | undefined {
+    const verified = verifyStatusListToken(text, this.#o.trust(), uri);
+    if (!verified.ok) return verified.reason;
+    const list = verified.value;
+    const cached = this.#entries.get(uri)?.list;
+    const expected = cached?.iss ?? iss;
+    if (expected !== undefined && list.iss !== expected) return `status list: signed by key "${list.kid}" of another issuer`;
+    if (cached !== undefined && list.iat < cached.iat) return `status list: older (iat ${list.iat}) than the one cached (iat ${cached.iat})`;
+    this.#accept(uri, list, this.#clock(), this.#o.files[uri] === undefined);
+    return undefined;
+  }
+
+  #accept(uri: string, list: StatusList, fetchedAt: number, persist: boolean): void {
+    const entry: Entry = {
+      iss: list.iss,
+      list,
+      verifiedWith: this.#o.trust(),
+      fetchedAt,
+      lastAttempt: { at: this.#clock(), ok: true },
+      failures: 0,
+      retryAt: 0,
+    };
+    this.#entries.set(uri, entry);
+    this.#schedule(uri, entry);
+    if (persist && this.#o.archive !== undefined) {
+      this.#o.archive.save({ uri, jwt: list.jwt, fetchedAt }).catch((err: Error) => {
+        this.#o.log.error({ uri, err: err.message }, 'status archive: cannot save list');
+      });
+    }
+  }
+
+  #failed(uri: string, iss: string | undefined, error: string): void {
+    const now = this.#clock();
+    const entry = this.#entries.get(uri) ?? {
+      iss,
+      list: undefined,
+      verifiedWith: undefined,
+      fetchedAt: undefined,
+      lastAttempt: undefined,
+      failures: 0,
+      retryAt: 0,
+    };
+    entry.failures += 1;
+    entry.retryAt = now + Math.min(FIRST_RETRY_MS * 2 ** (entry.failures - 1), this.#o.refreshSeconds * 1000);
+    entry.lastAttempt = { at: now, ok: false, error };
+    this.#entries.set(uri, entry);
+    this.#schedule(uri, entry);
+    this.#o.log.warn({ uri, error, failures: entry.failures, keeping: entry.list !== undefined }, 'status list fetch failed');
+  }
+
+  #schedule(uri: string, entry: Entry): void {
+    this.#unschedule(uri);
+    const at = this.#nextRefreshAt(entry);
+    if (at === undefined || this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(uri);
+      void this.refresh(uri);
+    }, Math.max(0, Math.min(at - this.#clock(), 2 ** 31 - 1)));
+    timer.unref();
+    this.#timers.set(uri, timer);
+  }
+
+  #unschedule(uri: string): void {
+    const timer = this.#timers.get(uri);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#timers.delete(uri);
+  }
+}

@@ -1,0 +1,55 @@
+/** SPEC 2: the credential's claims, checked for presence and type. */
+import { isPlainObject, type Parsed } from '../jws/compact.js';
+
+export interface CredentialClaims {
+  iss: string;
+  jti: string;
+  iat: number;
+  nbf?: number;
+  exp: number;
+  doc: 'school' | 'student';
+  given_name: string;
+  family_name: string;
+  birthdate: string;
+  doc_no: string;
+  org: { name: string; id: string };
+  cnf: { jwk: Record<string, unknown> };
+  status: { status_list: { idx: number; uri: string } };
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function parseCredentialClaims(c: Record<string, unknown>): Parsed<CredentialClaims> {
+  const bad = (claim: string, want: string): Parsed<CredentialClaims> => ({
+    ok: false,
+    reason: `credential claim "${claim}" ${c[claim] === undefined ? 'is missing' : `must be ${want}`}`,
+  });
+  if (typeof c.iss !== 'string' || c.iss.length === 0) return bad('iss', 'a non-empty string');
+  if (typeof c.jti !== 'string' || c.jti.length < 1 || c.jti.length > 64) return bad('jti', 'a string of 1-64 characters');
+  if (!Number.isSafeInteger(c.iat)) return bad('iat', 'an integer');
+  if (c.nbf !== undefined && !Number.isSafeInteger(c.nbf)) return bad('nbf', 'an integer');
+  if (!Number.isSafeInteger(c.exp)) return bad('exp', 'an integer');
+  if (c.doc !== 'school' && c.doc !== 'student') return bad('doc', '"school" or "student"');
+  if (typeof c.given_name !== 'string') return bad('given_name', 'a string');
+  if (typeof c.family_name !== 'string') return bad('family_name', 'a string');
+  if (typeof c.birthdate !== 'string' || !isCalendarDate(c.birthdate)) return bad('birthdate', 'a date YYYY-MM-DD');
+  if (typeof c.doc_no !== 'string') return bad('doc_no', 'a string');
+  const org = c.org;
+  if (!isPlainObject(org) || typeof org.name !== 'string' || typeof org.id !== 'string') {
+    return bad('org', 'an object with string "name" and "id"');
+  }
+  if (!isPlainObject(c.cnf) || !isPlainObject(c.cnf.jwk)) return bad('cnf', 'an object with a "jwk" object');
+  const list = isPlainObject(c.status) ? c.status.status_list : undefined;
+  if (!isPlainObject(list) || !Number.isSafeInteger(list.idx) || (list.idx as number) < 0 || typeof list.uri !== 'string') {
+    return bad('status', 'an object { "status_list": { "idx": integer >= 0, "uri": string } }');
+  }
+  return { ok: true, value: c as unknown as CredentialClaims };
+}
+
+export function isCalendarDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (m === null) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}

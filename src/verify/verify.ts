@@ -1,0 +1,124 @@
+/**
+ * verify(payload, now, deps) → result: SPEC 1-6 as one pure function of its inputs.
+ * The clock, the trust list, the caches and the stores are arguments, so every verdict
+ * is testable without timers or sockets. Synchronous unless a status list must be fetched.
+ */
+import { parseCompactJws, type CompactJws } from '../jws/compact.js';
+import { replayKey, type ReplayStore } from '../replay/replay-store.js';
+import type { TrustList } from '../trust/trust-list.js';
+import type { CredentialCache } from './credential-cache.js';
+import type { VerifiedCredential } from './credential.js';
+import { checkProof, type ProofClaims } from './proof.js';
+import { isoSeconds, makeResult, type VerifyResult } from './result.js';
+import { splitPayload } from './payload.js';
+import type { StatusAnswer, StatusLookup } from './status-answer.js';
+
+export interface VerifyPolicy {
+  requireProof: boolean;
+  proofMaxAgeSeconds: number;
+  proofFutureSkewSeconds: number;
+  clockSkewSeconds: number;
+  onStatusUnavailable: 'reject' | 'accept';
+}
+
+export interface VerifyDeps {
+  trust: TrustList;
+  credentials: CredentialCache;
+  status: StatusLookup;
+  replay: ReplayStore;
+  policy: VerifyPolicy;
+}
+
+/** @param now milliseconds since the epoch */
+export function verify(payload: string, now: number, deps: VerifyDeps): VerifyResult | Promise<VerifyResult> {
+  const split = splitPayload(payload);
+  if (!split.ok) return makeResult('MALFORMED', split.reason, now);
+  const outcome = deps.credentials.check(split.credential, deps.trust);
+  let proof: CompactJws | undefined;
+  if (split.proof !== undefined) {
+    const parsed = parseCompactJws(split.proof);
+    if (!parsed.ok) return makeResult('MALFORMED', `proof: ${parsed.reason}`, now);
+    proof = parsed.value;
+  }
+  if (!outcome.ok) return makeResult(outcome.verdict, outcome.reason, now);
+
+  const credential = outcome.credential;
+  const { shown, claims } = credential;
+  let presented: ProofClaims | undefined;
+  if (proof !== undefined) {
+    const checked = checkProof(proof, credential);
+    if (!checked.ok) return makeResult('PROOF_INVALID', checked.reason, now, shown);
+    presented = checked.value;
+  } else if (deps.policy.requireProof) {
+    return makeResult('PROOF_MISSING', 'no device proof: the payload has no "~<proof>" part', now, shown);
+  }
+  const presentedAt = presented?.iat ?? null;
+
+  const nowSeconds = Math.floor(now / 1000);
+  const skew = deps.policy.clockSkewSeconds;
+  const validFrom = Math.max(claims.nbf ?? claims.iat, claims.iat);
+  if (validFrom > nowSeconds + skew) {
+    return makeResult('NOT_YET_VALID', `credential valid from ${isoSeconds(validFrom)}`, now, shown, presentedAt);
+  }
+  if (claims.exp < nowSeconds - skew) {
+    return makeResult('EXPIRED', `credential expired at ${isoSeconds(claims.exp)}`, now, shown, presentedAt);
+  }
+
+  const { uri, idx } = claims.status.status_list;
+  const finish = (answer: StatusAnswer): VerifyResult =>
+    afterStatus(answer, credential, presented, now, nowSeconds, deps.replay, deps.policy);
+  let answer: StatusAnswer | Promise<StatusAnswer>;
+  try {
+    answer = deps.status.lookup(uri, idx, claims.iss, nowSeconds);
+  } catch (err) {
+    answer = { state: 'unavailable', reason: `status lookup failed: ${(err as Error).message}` };
+  }
+  if (answer instanceof Promise) {
+    return answer.then(finish, (err: Error) => finish({ state: 'unavailable', reason: `status lookup failed: ${err.message}` }));
+  }
+  return finish(answer);
+}
+
+function afterStatus(
+  answer: StatusAnswer,
+  credential: VerifiedCredential,
+  presented: ProofClaims | undefined,
+  now: number,
+  nowSeconds: number,
+  replay: ReplayStore,
+  policy: VerifyPolicy,
+): VerifyResult {
+  const { shown, claims } = credential;
+  const presentedAt = presented?.iat ?? null;
+  const { idx } = claims.status.status_list;
+  let statusChecked = false;
+  let note = '';
+  if (answer.state === 'found') {
+    if (answer.value === 2) return makeResult('SUSPENDED', 'suspended by its issuer', now, shown, presentedAt, true);
+    if (answer.value !== 0) return makeResult('REVOKED', 'revoked by its issuer', now, shown, presentedAt, true);
+    statusChecked = true;
+  } else if (answer.state === 'past-end') {
+    const reason = `status index ${idx} is past the end of the status list (${answer.entries} entries)`;
+    return makeResult('STATUS_UNAVAILABLE', reason, now, shown, presentedAt);
+  } else if (policy.onStatusUnavailable === 'reject') {
+    return makeResult('STATUS_UNAVAILABLE', answer.reason, now, shown, presentedAt);
+  } else {
+    note = `; revocation not checked (${answer.reason})`;
+  }
+
+  if (presented !== undefined) {
+    const age = nowSeconds - presented.iat;
+    if (age > policy.proofMaxAgeSeconds) {
+      return makeResult('PROOF_STALE', `presentation made ${age} s ago; at most ${policy.proofMaxAgeSeconds} s allowed`, now, shown, presentedAt, statusChecked);
+    }
+    if (-age > policy.proofFutureSkewSeconds) {
+      return makeResult('PROOF_STALE', `presentation time is ${-age} s in the future`, now, shown, presentedAt, statusChecked);
+    }
+    const key = replayKey(claims.iss, claims.jti, presented.jti);
+    const firstAt = replay.rememberOnce(key, nowSeconds, presented.iat + policy.proofMaxAgeSeconds);
+    if (firstAt !== undefined) {
+      return makeResult('REPLAYED', `this presentation was already accepted at ${isoSeconds(firstAt)}`, now, shown, presentedAt, statusChecked);
+    }
+  }
+  return makeResult('VALID', `valid${note}`, now, shown, presentedAt, statusChecked);
+}

@@ -1,0 +1,51 @@
+import t from 'tap';
+import { MAX_LENGTH, splitPayload } from '../../src/verify/payload.js';
+import { World } from '../helpers/world.js';
+
+t.test('splitPayload: prefix, terminators, AIM prefix, limits', async (t) => {
+  t.same(splitPayload('MLEG1:a.b.c~d.e.f'), { ok: true, credential: 'a.b.c', proof: 'd.e.f' });
+  t.same(splitPayload('MLEG1:a.b.c'), { ok: true, credential: 'a.b.c', proof: undefined });
+  for (const end of ['\r', '\n', '\r\n']) t.equal(splitPayload(`MLEG1:a.b.c~d.e.f${end}`).ok, true, `terminator ${JSON.stringify(end)}`);
+  for (const aim of [']Q1', ']Q2', ']Q3', ']Q4', ']Q5', ']Q6']) t.equal(splitPayload(`${aim}MLEG1:a.b.c\r\n`).ok, true, aim);
+  t.equal(splitPayload(']Q7MLEG1:a.b.c').ok, false, ']Q7 is not an AIM QR identifier');
+  t.equal(splitPayload(']E0MLEG1:a.b.c').ok, false, 'an EAN identifier is not stripped');
+  t.equal(splitPayload('MLEG1:a.b.c\n\n').ok, false, 'only one terminator is stripped');
+  t.equal(splitPayload(' MLEG1:a.b.c').ok, false, 'leading space');
+  t.equal(splitPayload('MLEG1:a.b.c ').ok, false, 'trailing space');
+  t.equal(splitPayload('mleg1:a.b.c').ok, false, 'prefix is case-sensitive');
+  t.equal(splitPayload('MLEG2:a.b.c').ok, false);
+  t.equal(splitPayload('').ok, false);
+  for (const bad of ['+', '/', '=', ' ', '\t', 'ą', '\u0000', '"']) t.equal(splitPayload(`MLEG1:a.b${bad}c`).ok, false, `character ${JSON.stringify(bad)}`);
+  t.equal(splitPayload('MLEG1:a.b.c~d.e.f~g.h.i').ok, false, 'two proofs');
+  t.equal(splitPayload(`MLEG1:${'a'.repeat(MAX_LENGTH)}`).ok, true, 'exactly 4096 characters');
+  const long = splitPayload(`MLEG1:${'a'.repeat(MAX_LENGTH + 1)}`);
+  t.equal(long.ok, false);
+  t.match(!long.ok && long.reason, /longer than 4096/);
+});
+
+t.test('verdict MALFORMED for payload-level faults, with nothing shown', async (t) => {
+  const w = new World();
+  t.teardown(() => w.close());
+  const good = w.present();
+  t.equal(w.verify(good).verdict, 'VALID');
+  const cases: Record<string, string> = {
+    'no prefix': good.slice('MLEG1:'.length),
+    'over 4096 characters': `MLEG1:${'A'.repeat(4097)}`,
+    'a character outside the alphabet': good.replace('.', '+'),
+    'two tildes': `${good}~${good.split('~')[1]}`,
+    'empty proof after ~': `${good.split('~')[0]}~`,
+    'proof is not a JWS': `${good.split('~')[0]}~abc`,
+    'proof payload is not JSON': `${good.split('~')[0]}~eyJhbGciOiJFUzI1NiJ9.bm90IGpzb24.AAAA`,
+    'proof header is a JSON array': `${good.split('~')[0]}~WzFd.e30.AAAA`,
+    'credential is not a JWS': `MLEG1:abc~${good.split('~')[1]}`,
+    'credential segment of impossible length': `MLEG1:a.b.c~${good.split('~')[1]}`,
+  };
+  for (const [name, payload] of Object.entries(cases)) {
+    const r = w.verify(payload);
+    t.equal(r.verdict, 'MALFORMED', name);
+    t.equal(r.credential, null, `${name}: no credential shown`);
+    t.equal(r.holder, null);
+    t.equal(r.presented_at, null);
+  }
+  t.equal(w.verify(`]Q1${w.present(undefined, { jti: 'aim-prefixed-presentation' })}\r\n`).verdict, 'VALID', 'AIM prefix and CRLF are stripped');
+});
