@@ -220,7 +220,7 @@ export class StatusLists implements StatusLookup {
     }
   }
 
-  /** Verifies a fetched token and caches it; returns why not when it is refused. */
+  /** Verifies a fetched token and caches it; returns why not when it is refused or unusable. */
   #take(uri: string, iss: string | undefined, text: string): string | undefined {
     const verified = verifyStatusListToken(text, this.#o.trust(), uri);
     if (!verified.ok) return verified.reason;
@@ -230,7 +230,9 @@ export class StatusLists implements StatusLookup {
     if (expected !== undefined && list.iss !== expected) return `status list: signed by key "${list.kid}" of another issuer`;
     if (cached !== undefined && list.iat < cached.iat) return `status list: older (iat ${list.iat}) than the one cached (iat ${cached.iat})`;
     this.#accept(uri, list, this.#clock(), this.#o.files[uri] === undefined);
-    return undefined;
+    // A list that verifies but is already expired or too old is kept (it is the newest there is),
+    // yet counts as a failed attempt, so verifications do not wait on a refetch every time.
+    return unusableReason(list, list.iss, Math.floor(this.#clock() / 1000), this.#o.maxAgeSeconds);
   }
 
   #accept(uri: string, list: StatusList, fetchedAt: number, persist: boolean): void {

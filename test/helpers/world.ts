@@ -64,8 +64,8 @@ export interface WorldOptions {
   policy?: Partial<VerifyPolicy>;
   /** Extra trusted issuers (e.g. to sign lists as another issuer). */
   others?: IssuerKey[];
-  /** URI → status list token; default: the world's list at STATUS_URI. */
-  lists?: Record<string, string>;
+  /** URI → status list token, made from the new world's keys; default: the world's list at STATUS_URI. */
+  lists?: (w: World) => Record<string, string>;
 }
 
 export class World {
@@ -81,7 +81,7 @@ export class World {
     this.device = makeDevice(o.deviceAlg ?? 'ES256');
     this.trust = trustListOf(this.issuer, ...(o.others ?? []));
     this.#dir = mkdtempSync(join(tmpdir(), 'mleg-world-'));
-    const lists = o.lists ?? { [STATUS_URI]: this.statusList() };
+    const lists = o.lists?.(this) ?? { [STATUS_URI]: this.statusList() };
     const files: Record<string, string> = {};
     Object.entries(lists).forEach(([uri, token], i) => {
       files[uri] = join(this.#dir, `list-${i}.jwt`);
