@@ -1,0 +1,97 @@
+import t from 'tap';
+import { IDX, STATUS_URI, STUDENT } from '../helpers/world.js';
+import { startService, type TestService } from '../helpers/service.js';
+
+let s: TestService;
+t.before(async () => {
+  s = await startService();
+});
+t.teardown(() => s.close());
+
+const post = (body: string | Buffer, type?: string) =>
+  fetch(`${s.url}/v1/verify`, { method: 'POST', body, headers: type === undefined ? {} : { 'content-type': type } });
+
+t.test('JSON body: 200 with the result', async (t) => {
+  const res = await post(JSON.stringify({ payload: s.present() }), 'application/json');
+  t.equal(res.status, 200);
+  const r = await res.json();
+  t.equal(r.verdict, 'VALID');
+  t.equal(r.valid, true);
+  t.equal(r.holder.family_name, STUDENT.family_name);
+});
+
+t.test('text/plain body, with a scanner CRLF and charset', async (t) => {
+  const res = await post(`${s.present()}\r\n`, 'text/plain; charset=utf-8');
+  t.equal(res.status, 200);
+  t.equal((await res.json()).verdict, 'VALID');
+});
+
+t.test('200 whatever the verdict, with unverified data null', async (t) => {
+  const revoked = await (await post(s.present(s.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } })), 'text/plain')).json();
+  t.equal(revoked.verdict, 'REVOKED');
+  t.equal(revoked.valid, false);
+  const malformed = await post(JSON.stringify({ payload: 'hello' }), 'application/json');
+  t.equal(malformed.status, 200);
+  t.match(await malformed.json(), { verdict: 'MALFORMED', valid: false, credential: null, holder: null, presented_at: null });
+});
+
+t.test('400 when the body has no payload string', async (t) => {
+  for (const body of ['{}', '{"payload": 5}', '{"payload": null}', '{"payload": ["MLEG1:"]}', '[]', '"MLEG1:abc"', '{"pay": "MLEG1:"}']) {
+    const res = await post(body, 'application/json');
+    t.equal(res.status, 400, body);
+    const answer = await res.json();
+    t.equal(answer.error, 'Bad Request');
+    t.type(answer.message, 'string');
+  }
+  t.equal((await post('{not json', 'application/json')).status, 400, 'invalid JSON');
+  t.equal((await post('', 'application/json')).status, 400, 'empty JSON body');
+  t.equal((await post('', 'text/plain')).status, 400, 'empty text body');
+});
+
+t.test('413 over 16 KiB, including a 10 MB body; the service keeps answering', async (t) => {
+  t.equal((await post('A'.repeat(16 * 1024 + 1), 'text/plain')).status, 413);
+  t.equal((await post(JSON.stringify({ payload: 'A'.repeat(17000) }), 'application/json')).status, 413);
+  const big = await post(Buffer.alloc(10 * 1024 * 1024, 0x41), 'text/plain');
+  t.equal(big.status, 413);
+  t.match(await big.json(), { error: 'Payload Too Large', message: /too large/ });
+  t.equal((await post('A'.repeat(16 * 1024), 'text/plain')).status, 200, 'exactly 16 KiB is accepted');
+  t.equal((await fetch(`${s.url}/healthz`)).status, 200);
+});
+
+t.test('415 for other content types', async (t) => {
+  for (const type of ['application/xml', 'application/x-www-form-urlencoded', 'image/png', 'multipart/form-data; boundary=x']) {
+    const res = await post('payload=MLEG1:x', type);
+    t.equal(res.status, 415, type);
+    t.match(await res.json(), { error: 'Unsupported Media Type' });
+  }
+});
+
+t.test('health and readiness', async (t) => {
+  t.same(await (await fetch(`${s.url}/healthz`)).json(), { status: 'ok' });
+  t.equal((await fetch(`${s.url}/readyz`)).status, 200);
+  let ready = false;
+  const starting = await startService({ ready: () => ready });
+  t.teardown(() => starting.close());
+  t.equal((await fetch(`${starting.url}/readyz`)).status, 503, '503 before ready');
+  ready = true;
+  t.equal((await fetch(`${starting.url}/readyz`)).status, 200);
+});
+
+t.test('unknown routes and errors answer without internals', async (t) => {
+  const res = await fetch(`${s.url}/v2/nothing`);
+  t.equal(res.status, 404);
+  const text = await res.text();
+  t.notMatch(text, /at .*\.(ts|js):\d+/, 'no stack trace');
+  t.notMatch(text, /\/work\/|node_modules/, 'no internal paths');
+});
+
+t.test('one log line per request with the verdict, and no personal data', async (t) => {
+  await post(s.present(), 'text/plain');
+  const line = s.logs.filter((l) => l.msg === 'request' && l.route === '/v1/verify').at(-1);
+  t.match(line, { method: 'POST', route: '/v1/verify', status: 200, verdict: 'VALID' });
+  t.type(line?.ms, 'number');
+  const all = JSON.stringify(s.logs);
+  for (const secret of [STUDENT.given_name, STUDENT.family_name, STUDENT.birthdate, STUDENT.doc_no, 'MLEG1:']) {
+    t.notOk(all.includes(secret), `no ${secret} in the logs`);
+  }
+});
