@@ -2,6 +2,7 @@
  * The verification core assembled for a running process: trust list (reloaded on
  * change), status lists, caches and replay memory around the pure `verify`.
  */
+import { performance } from 'node:perf_hooks';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
 import { MemoryReplayStore } from './replay/replay-store.js';
@@ -12,6 +13,9 @@ import { CredentialCache } from './verify/credential-cache.js';
 import type { VerifyResult } from './verify/result.js';
 import { verify, type VerifyDeps } from './verify/verify.js';
 
+/** Told of every verification: where it came from (http, batch, a scanner id), its result, how long it took. */
+export type VerificationObserver = (source: string, result: VerifyResult, seconds: number) => void;
+
 export class Verifier {
   readonly trust: TrustStore;
   readonly status: StatusLists;
@@ -20,6 +24,7 @@ export class Verifier {
   readonly #deps: VerifyDeps;
   readonly #config: Config;
   readonly #log: Logger;
+  #observers: VerificationObserver[] = [];
 
   /** Throws TrustListError when the trust list is missing or invalid. */
   constructor(config: Config, log: Logger) {
@@ -70,8 +75,32 @@ export class Verifier {
     this.#log.info({ file: this.trust.file, keys: this.trust.current.keys.size }, 'trust list loaded');
   }
 
-  verify(payload: string, now = Date.now()): VerifyResult | Promise<VerifyResult> {
-    return verify(payload, now, this.#deps);
+  /**
+   * Verifies one payload now. Synchronous when the status list is cached.
+   * @param source what presented it: "http", "batch", "image", or a scanner id
+   */
+  verify(payload: string, source: string, now = Date.now()): VerifyResult | Promise<VerifyResult> {
+    if (this.#observers.length === 0) return verify(payload, now, this.#deps);
+    const started = performance.now();
+    const result = verify(payload, now, this.#deps);
+    if (result instanceof Promise) return result.then((r) => this.#observe(source, r, started));
+    return this.#observe(source, result, started);
+  }
+
+  observe(observer: VerificationObserver): void {
+    this.#observers.push(observer);
+  }
+
+  #observe(source: string, result: VerifyResult, started: number): VerifyResult {
+    const seconds = (performance.now() - started) / 1000;
+    for (const observer of this.#observers) {
+      try {
+        observer(source, result, seconds);
+      } catch (err) {
+        this.#log.error({ err: (err as Error).message }, 'verification observer failed');
+      }
+    }
+    return result;
   }
 
   close(): void {

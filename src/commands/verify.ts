@@ -14,7 +14,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const verifier = new Verifier({ ...config, trust: { ...config.trust, watch: false } }, log);
   verifier.start();
   try {
-    const result = await verifier.verify(payload);
+    const result = await verifier.verify(payload, 'cli');
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return result.valid ? 0 : 1;
   } finally {

@@ -33,6 +33,7 @@ export interface Config {
   presentation: { requireProof: boolean; maxAgeSeconds: number; futureSkewSeconds: number };
   clockSkewSeconds: number;
   cache: { credentials: number };
+  events: { heartbeatSeconds: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   scanners: ScannerConfig[];
 }
@@ -81,6 +82,7 @@ export const CONFIG_SCHEMA: Field = {
     },
     clockSkewSeconds: seconds(30),
     cache: { kind: 'object', fields: { credentials: { kind: 'integer', default: 10000, min: 1 } } },
+    events: { kind: 'object', fields: { heartbeatSeconds: { kind: 'integer', default: 15, min: 1, max: 3600 } } },
     log: {
       kind: 'object',
       fields: { level: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },

@@ -3,8 +3,11 @@
  * per request, errors answered with a status and a reason and never with internals.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { Verifier } from '../verifier.js';
+import { eventsRoutes } from './events-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { errorSchema, resultSchema } from './schemas.js';
 import { verifyRoutes } from './verify-routes.js';
@@ -17,12 +20,14 @@ declare module 'fastify' {
 
 export interface AppOptions {
   verifier: Verifier;
+  bus: EventBus;
   log: Logger;
-  bodyLimit: number;
+  config: Config;
   ready: () => boolean;
 }
 
-export async function buildApp({ verifier, log, bodyLimit, ready }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ verifier, bus, log, config, ready }: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = config.http.bodyLimitBytes;
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -61,6 +66,7 @@ export async function buildApp({ verifier, log, bodyLimit, ready }: AppOptions):
 
   await app.register(healthRoutes, { ready });
   await app.register(verifyRoutes, { verifier, bodyLimit });
+  await app.register(eventsRoutes, { bus, heartbeatMs: config.events.heartbeatSeconds * 1000 });
   return app;
 }
 

@@ -31,7 +31,7 @@ export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app,
     },
     async (request) => {
       const payload = typeof request.body === 'string' ? request.body : request.body.payload;
-      const result = await verifier.verify(payload);
+      const result = await verifier.verify(payload, 'http');
       request.verdict = result.verdict;
       return result;
     },

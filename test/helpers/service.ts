@@ -9,19 +9,22 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { buildApp } from '../../src/http/app.js';
+import type { EventBus } from '../../src/events/event-bus.js';
 import { issueCredential, type CredentialOptions } from '../../src/issuer/credential.js';
 import { trustListEntry, type IssuerKey, type SigningKey } from '../../src/issuer/keys.js';
 import { makePresentation, type ProofOptions } from '../../src/issuer/presentation.js';
 import { signStatusList } from '../../src/issuer/status-list.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { Verifier } from '../../src/verifier.js';
+import { Service } from '../../src/service.js';
+import type { Verifier } from '../../src/verifier.js';
 import { DAY, IDX, STATUS_URI, STUDENT, makeDevice, makeIssuer } from './world.js';
 
 export interface TestService {
   url: string;
   app: FastifyInstance;
+  service: Service;
   verifier: Verifier;
+  bus: EventBus;
   config: Config;
   issuer: IssuerKey;
   device: SigningKey;
@@ -71,17 +74,16 @@ export async function startService(o: TestServiceOptions = {}): Promise<TestServ
     },
   });
   const log = createLogger(config.log.level, sink);
-  const verifier = new Verifier(config, log);
-  verifier.start();
-  const app = await buildApp({ verifier, log, bodyLimit: config.http.bodyLimitBytes, ready: o.ready ?? (() => true) });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as import('node:net').AddressInfo;
+  const service = new Service(config, log);
+  const { port } = await service.start(o.ready === undefined ? {} : { ready: o.ready });
   const credential = (c: Partial<CredentialOptions> = {}) =>
     issueCredential({ issuer, student: STUDENT, device: device.publicJwk, status: { uri: STATUS_URI, idx: IDX.valid }, iat: now - 30 * DAY, exp: now + 300 * DAY, ...c });
   return {
     url: `http://127.0.0.1:${port}`,
-    app,
-    verifier,
+    app: service.app,
+    service,
+    verifier: service.verifier,
+    bus: service.bus,
     config,
     issuer,
     device,
@@ -91,9 +93,14 @@ export async function startService(o: TestServiceOptions = {}): Promise<TestServ
     credential,
     present: (cred = credential(), p: ProofOptions = {}) => makePresentation(cred, device, p),
     close: async () => {
-      await app.close();
-      verifier.close();
+      await service.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A response body as JSON, typed loosely for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function readJson(res: Response): Promise<any> {
+  return res.json();
 }

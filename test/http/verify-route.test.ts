@@ -1,6 +1,6 @@
 import t from 'tap';
 import { IDX, STATUS_URI, STUDENT } from '../helpers/world.js';
-import { startService, type TestService } from '../helpers/service.js';
+import { readJson, startService, type TestService } from '../helpers/service.js';
 
 let s: TestService;
 t.before(async () => {
@@ -14,7 +14,7 @@ const post = (body: string | Buffer, type?: string) =>
 t.test('JSON body: 200 with the result', async (t) => {
   const res = await post(JSON.stringify({ payload: s.present() }), 'application/json');
   t.equal(res.status, 200);
-  const r = await res.json();
+  const r = await readJson(res);
   t.equal(r.verdict, 'VALID');
   t.equal(r.valid, true);
   t.equal(r.holder.family_name, STUDENT.family_name);
@@ -23,23 +23,23 @@ t.test('JSON body: 200 with the result', async (t) => {
 t.test('text/plain body, with a scanner CRLF and charset', async (t) => {
   const res = await post(`${s.present()}\r\n`, 'text/plain; charset=utf-8');
   t.equal(res.status, 200);
-  t.equal((await res.json()).verdict, 'VALID');
+  t.equal((await readJson(res)).verdict, 'VALID');
 });
 
 t.test('200 whatever the verdict, with unverified data null', async (t) => {
-  const revoked = await (await post(s.present(s.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } })), 'text/plain')).json();
+  const revoked = await readJson(await post(s.present(s.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } })), 'text/plain'));
   t.equal(revoked.verdict, 'REVOKED');
   t.equal(revoked.valid, false);
   const malformed = await post(JSON.stringify({ payload: 'hello' }), 'application/json');
   t.equal(malformed.status, 200);
-  t.match(await malformed.json(), { verdict: 'MALFORMED', valid: false, credential: null, holder: null, presented_at: null });
+  t.match(await readJson(malformed), { verdict: 'MALFORMED', valid: false, credential: null, holder: null, presented_at: null });
 });
 
 t.test('400 when the body has no payload string', async (t) => {
   for (const body of ['{}', '{"payload": 5}', '{"payload": null}', '{"payload": ["MLEG1:"]}', '[]', '"MLEG1:abc"', '{"pay": "MLEG1:"}']) {
     const res = await post(body, 'application/json');
     t.equal(res.status, 400, body);
-    const answer = await res.json();
+    const answer = await readJson(res);
     t.equal(answer.error, 'Bad Request');
     t.type(answer.message, 'string');
   }
@@ -53,7 +53,7 @@ t.test('413 over 16 KiB, including a 10 MB body; the service keeps answering', a
   t.equal((await post(JSON.stringify({ payload: 'A'.repeat(17000) }), 'application/json')).status, 413);
   const big = await post(Buffer.alloc(10 * 1024 * 1024, 0x41), 'text/plain');
   t.equal(big.status, 413);
-  t.match(await big.json(), { error: 'Payload Too Large', message: /too large/ });
+  t.match(await readJson(big), { error: 'Payload Too Large', message: /too large/ });
   t.equal((await post('A'.repeat(16 * 1024), 'text/plain')).status, 200, 'exactly 16 KiB is accepted');
   t.equal((await fetch(`${s.url}/healthz`)).status, 200);
 });
@@ -62,12 +62,12 @@ t.test('415 for other content types', async (t) => {
   for (const type of ['application/xml', 'application/x-www-form-urlencoded', 'image/png', 'multipart/form-data; boundary=x']) {
     const res = await post('payload=MLEG1:x', type);
     t.equal(res.status, 415, type);
-    t.match(await res.json(), { error: 'Unsupported Media Type' });
+    t.match(await readJson(res), { error: 'Unsupported Media Type' });
   }
 });
 
 t.test('health and readiness', async (t) => {
-  t.same(await (await fetch(`${s.url}/healthz`)).json(), { status: 'ok' });
+  t.same(await readJson(await fetch(`${s.url}/healthz`)), { status: 'ok' });
   t.equal((await fetch(`${s.url}/readyz`)).status, 200);
   let ready = false;
   const starting = await startService({ ready: () => ready });

@@ -1,0 +1,77 @@
+/**
+ * The running service: the verifier, the event bus and the HTTP app, with one start and
+ * one stop. `mleg serve` and the tests both build it here, so tests exercise what runs.
+ * Attachments (scanner lanes, outputs) register how they stop with `onStop`.
+ */
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/config.js';
+import { EventBus, type ScannerStatus } from './events/event-bus.js';
+import { buildApp } from './http/app.js';
+import type { Logger } from './logger.js';
+import { Verifier } from './verifier.js';
+
+export class Service {
+  readonly verifier: Verifier;
+  readonly bus = new EventBus();
+  /** The attached scanners, for /v1/state; set by whatever attaches them. */
+  scanners: () => ScannerStatus[] = () => [];
+  readonly #stoppers: (() => unknown)[] = [];
+  #app: FastifyInstance | undefined;
+  #ready = false;
+  #stopping: Promise<void> | undefined;
+
+  /** Throws TrustListError when the trust list is missing or invalid. */
+  constructor(
+    readonly config: Config,
+    readonly log: Logger,
+  ) {
+    this.verifier = new Verifier(config, log);
+    this.bus.onListenerError = (err) => log.error({ err: (err as Error).message }, 'event listener failed');
+  }
+
+  get app(): FastifyInstance {
+    if (this.#app === undefined) throw new Error('the service is not started');
+    return this.#app;
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Loads status lists, builds the app and listens; ready once listening. */
+  async start(options: { ready?: () => boolean } = {}): Promise<AddressInfo> {
+    this.verifier.start();
+    this.#app = await buildApp({
+      verifier: this.verifier,
+      bus: this.bus,
+      log: this.log,
+      config: this.config,
+      ready: options.ready ?? (() => this.#ready),
+    });
+    await this.#app.listen({ host: this.config.http.host, port: this.config.http.port });
+    this.#ready = true;
+    return this.#app.server.address() as AddressInfo;
+  }
+
+  onStop(stop: () => unknown): void {
+    this.#stoppers.push(stop);
+  }
+
+  /** Stops accepting, finishes in-flight requests, ends event streams, closes attachments. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#ready = false;
+      if (this.#app !== undefined) await this.#app.close();
+      for (const stop of this.#stoppers.reverse()) {
+        try {
+          await stop();
+        } catch (err) {
+          this.log.error({ err: (err as Error).message }, 'error while stopping');
+        }
+      }
+      this.verifier.close();
+    })();
+    return this.#stopping;
+  }
+}
