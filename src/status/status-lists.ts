@@ -29,8 +29,6 @@ export interface StatusListsOptions extends FetchLimits {
 }
 
 interface Entry {
-  /** Issuer of the credentials that use this URI (the first one that asked). */
-  iss: string | undefined;
   list: StatusList | undefined;
   verifiedWith: TrustList | undefined;
   fetchedAt: number | undefined;
@@ -92,7 +90,7 @@ export class StatusLists implements StatusLookup {
       this.#o.log.info({ uri, iat: verified.value.iat }, 'status list restored from archive');
     }
     for (const [uri, file] of Object.entries(this.#o.files)) {
-      this.#settle(uri, undefined, () => readFileSync(file, 'latin1').trim());
+      this.#settle(uri, () => readFileSync(file, 'latin1').trim());
       watchFile(file, { interval: 1000, persistent: false }, (curr, prev) => {
         if (curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size) void this.refresh(uri);
       });
@@ -106,12 +104,12 @@ export class StatusLists implements StatusLookup {
     if (refused !== undefined) return { state: 'unavailable', reason: refused };
     const entry = this.#entries.get(uri);
     if (entry !== undefined && this.#clock() < entry.retryAt && !this.#inflight.has(uri)) return answer;
-    return this.#load(uri, iss).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds).answer);
+    return this.#load(uri).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds).answer);
   }
 
   /** Fetches (or re-reads) the list of `uri` now; resolves when done, whatever the outcome. */
   refresh(uri: string): Promise<void> {
-    return this.#load(uri, this.#entries.get(uri)?.iss);
+    return this.#load(uri);
   }
 
   /** Refreshes every known list; says for each whether its list changed. */
@@ -194,40 +192,43 @@ export class StatusLists implements StatusLookup {
   }
 
   /** One fetch per URI at a time: concurrent callers share it. */
-  #load(uri: string, iss: string | undefined): Promise<void> {
+  #load(uri: string): Promise<void> {
     let pending = this.#inflight.get(uri);
     if (pending === undefined) {
       const file = this.#o.files[uri];
       const read = file !== undefined ? () => readFile(file, 'latin1').then((t) => t.trim()) : () => fetchStatusListText(uri, this.#o);
-      pending = this.#settle(uri, iss, read).finally(() => this.#inflight.delete(uri));
+      pending = this.#settle(uri, read).finally(() => this.#inflight.delete(uri));
       this.#inflight.set(uri, pending);
     }
     return pending;
   }
 
   /** Reads a token with `read`, verifies it and caches it, or records the failure. */
-  #settle(uri: string, iss: string | undefined, read: () => string | Promise<string>): Promise<void> {
+  #settle(uri: string, read: () => string | Promise<string>): Promise<void> {
     const done = (text: string): void => {
-      const why = this.#take(uri, iss, text);
-      if (why !== undefined) this.#failed(uri, iss, why);
+      const why = this.#take(uri, text);
+      if (why !== undefined) this.#failed(uri, why);
     };
     try {
       const text = read();
       if (typeof text === 'string') return Promise.resolve(done(text));
-      return text.then(done, (err: Error) => this.#failed(uri, iss, err.message));
+      return text.then(done, (err: Error) => this.#failed(uri, err.message));
     } catch (err) {
-      return Promise.resolve(this.#failed(uri, iss, (err as Error).message));
+      return Promise.resolve(this.#failed(uri, (err as Error).message));
     }
   }
 
-  /** Verifies a fetched token and caches it; returns why not when it is refused or unusable. */
-  #take(uri: string, iss: string | undefined, text: string): string | undefined {
+  /**
+   * Verifies a fetched token and caches it; returns why not when it is refused or unusable.
+   * Whose credentials it may answer for is decided per lookup (its signer's `iss`), so a
+   * credential of one issuer pointing at another's list cannot keep that list from being cached.
+   */
+  #take(uri: string, text: string): string | undefined {
     const verified = verifyStatusListToken(text, this.#o.trust(), uri);
     if (!verified.ok) return verified.reason;
     const list = verified.value;
     const cached = this.#entries.get(uri)?.list;
-    const expected = cached?.iss ?? iss;
-    if (expected !== undefined && list.iss !== expected) return `status list: signed by key "${list.kid}" of another issuer`;
+    if (cached !== undefined && list.iss !== cached.iss) return `status list: signed by key "${list.kid}" of another issuer than the list it would replace`;
     if (cached !== undefined && list.iat < cached.iat) return `status list: older (iat ${list.iat}) than the one cached (iat ${cached.iat})`;
     this.#accept(uri, list, this.#clock(), this.#o.files[uri] === undefined);
     // A list that verifies but is already expired or too old is kept (it is the newest there is),
@@ -237,7 +238,6 @@ export class StatusLists implements StatusLookup {
 
   #accept(uri: string, list: StatusList, fetchedAt: number, persist: boolean): void {
     const entry: Entry = {
-      iss: list.iss,
       list,
       verifiedWith: this.#o.trust(),
       fetchedAt,
@@ -254,10 +254,9 @@ export class StatusLists implements StatusLookup {
     }
   }
 
-  #failed(uri: string, iss: string | undefined, error: string): void {
+  #failed(uri: string, error: string): void {
     const now = this.#clock();
     const entry = this.#entries.get(uri) ?? {
-      iss,
       list: undefined,
       verifiedWith: undefined,
       fetchedAt: undefined,
