@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { isStatusBits } from '../status/status-bits.js';
 import { createIssuerDir, issueRecords, publishStatusList, setStatuses } from '../issuer/issuer-dir.js';
-import { assertAlg } from '../issuer/keys.js';
 import { readRecords } from '../issuer/records.js';
-import { integerOption, parseCommand, required, UsageError } from './usage.js';
+import { algOption, integerOption, parseCommand, required, UsageError } from './usage.js';
 
 export function issuerCommand([sub, ...args]: string[]): number {
   switch (sub) {
@@ -28,7 +27,7 @@ function keygen(args: string[]): number {
     dir: { type: 'string' },
     iss: { type: 'string' },
     kid: { type: 'string' },
-    alg: { type: 'string', default: 'ES256' },
+    alg: { type: 'string' },
     name: { type: 'string' },
     'status-uri': { type: 'string' },
     'status-bits': { type: 'string', default: '2' },
@@ -40,7 +39,7 @@ function keygen(args: string[]): number {
   const { trustList } = createIssuerDir(dir, {
     iss: required(v.iss, '--iss'),
     kid: required(v.kid, '--kid'),
-    alg: assertAlg(v.alg!),
+    alg: algOption(v.alg),
     ...(v.name !== undefined ? { name: v.name } : {}),
     statusUri: required(v['status-uri'], '--status-uri'),
     statusBits: bits,

@@ -1,5 +1,6 @@
 /** Command-line usage, and the error that means "exit 2: the command was used wrongly". */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isJwsAlg, type JwsAlg } from '../jws/signature.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -40,4 +41,10 @@ export function integerOption(value: string | undefined, flag: string, fallback?
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number`);
   return Number(value);
+}
+
+export function algOption(value: string | undefined): JwsAlg {
+  const alg = value ?? 'ES256';
+  if (!isJwsAlg(alg)) throw new UsageError(`--alg must be ES256 or EdDSA, not ${JSON.stringify(alg)}`);
+  return alg;
 }

@@ -1,16 +1,16 @@
 /** `mleg wallet …`: what the phone does, for tests and demos: a device key, a fresh presentation. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
-import { assertAlg, generateKeyPairJwk, signingKeyFromJwk } from '../issuer/keys.js';
+import { generateKeyPairJwk, signingKeyFromJwk } from '../issuer/keys.js';
 import { makePresentation } from '../issuer/presentation.js';
 import { qrForTerminal, writeQrPng } from '../issuer/qr.js';
-import { parseCommand, required, UsageError } from './usage.js';
+import { algOption, parseCommand, required, UsageError } from './usage.js';
 
 export async function walletCommand([sub, ...args]: string[]): Promise<number> {
   if (sub === 'keygen') {
-    const { values: v } = parseCommand(args, { out: { type: 'string' }, alg: { type: 'string', default: 'ES256' } });
+    const { values: v } = parseCommand(args, { out: { type: 'string' }, alg: { type: 'string' } });
     const out = required(v.out, '--out');
-    const { privateJwk, publicJwk } = generateKeyPairJwk(assertAlg(v.alg!));
+    const { privateJwk, publicJwk } = generateKeyPairJwk(algOption(v.alg));
     writeFileSync(out, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600 });
     const pub = publicKeyFile(out);
     writeFileSync(pub, `${JSON.stringify(publicJwk, null, 2)}\n`);
@@ -23,7 +23,7 @@ export async function walletCommand([sub, ...args]: string[]): Promise<number> {
     const credential = readFileSync(required(v.credential, '--credential'), 'utf8').trim();
     const device = signingKeyFromJwk(JSON.parse(readFileSync(required(v.key, '--key'), 'utf8')) as JWK);
     const payload = makePresentation(credential, device);
-    if (v.qr === '-') process.stdout.write(await qrForTerminal(payload));
+    if (v.qr === '-') process.stdout.write(`${await qrForTerminal(payload)}\n`);
     else if (v.qr !== undefined) await writeQrPng(payload, v.qr);
     process.stdout.write(`${payload}\n`);
     return 0;

@@ -1,7 +1,7 @@
 /** Key pairs for issuers and devices, kept as JWKs on disk. */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { isJwsAlg, type JwsAlg } from '../jws/signature.js';
+import type { JwsAlg } from '../jws/signature.js';
 
 export interface KeyPairJwk {
   privateJwk: JWK;
@@ -60,9 +60,4 @@ export function trustListEntry(issuer: IssuerKey): Record<string, unknown> {
 /** RFC 7638 thumbprint: a stable, non-personal id for a device key. */
 export function keyThumbprint(publicJwk: JWK): Promise<string> {
   return calculateJwkThumbprint(publicJwk, 'sha256');
-}
-
-export function assertAlg(value: string): JwsAlg {
-  if (!isJwsAlg(value)) throw new Error(`--alg must be ES256 or EdDSA, not ${JSON.stringify(value)}`);
-  return value;
 }

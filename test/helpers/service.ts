@@ -1,71 +1,40 @@
 /**
- * A running service for tests: a temp folder with a trust list, a status list file and a
- * config file (loaded by the real config loader), the real Verifier, and the Fastify app
- * listening on 127.0.0.1 with an ephemeral port.
+ * A running service for tests: a site (test/helpers/site.ts) loaded by the real config
+ * loader, served by the real Service listening on 127.0.0.1 with an ephemeral port, its
+ * log lines captured.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { EventBus } from '../../src/events/event-bus.js';
-import { issueCredential, type CredentialOptions } from '../../src/issuer/credential.js';
-import { trustListEntry, type IssuerKey, type SigningKey } from '../../src/issuer/keys.js';
-import { makePresentation, type ProofOptions } from '../../src/issuer/presentation.js';
-import { signStatusList } from '../../src/issuer/status-list.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { Service } from '../../src/service.js';
 import type { Verifier } from '../../src/verifier.js';
-import { DAY, IDX, STATUS_URI, STUDENT, makeDevice, makeIssuer } from './world.js';
+import { createSite, type Site } from './site.js';
 
-export interface TestService {
+export interface TestService extends Site {
   url: string;
   app: FastifyInstance;
   service: Service;
   verifier: Verifier;
   bus: EventBus;
   config: Config;
-  issuer: IssuerKey;
-  device: SigningKey;
-  dir: string;
   /** Every log line the service wrote, parsed. */
   logs: Record<string, unknown>[];
   log: Logger;
-  credential(o?: Partial<CredentialOptions>): string;
-  /** A fresh presentation (now) of `credential` (default: a VALID one). */
-  present(credential?: string, o?: ProofOptions): string;
   close(): Promise<void>;
 }
 
 export interface TestServiceOptions {
-  /** Merged over the generated config (top-level keys replaced). */
+  /** Merged over the site's config (top-level keys replaced). */
   config?: Record<string, unknown>;
-  /** What /readyz reports (default: ready). */
+  /** What /readyz reports (default: ready once listening). */
   ready?: () => boolean;
 }
 
 export async function startService(o: TestServiceOptions = {}): Promise<TestService> {
-  const dir = mkdtempSync(join(tmpdir(), 'mleg-service-'));
-  const issuer = makeIssuer();
-  const device = makeDevice();
-  const now = Math.floor(Date.now() / 1000);
-  const statuses = new Uint8Array(64);
-  statuses[IDX.revoked] = 1;
-  statuses[IDX.suspended] = 2;
-  writeFileSync(join(dir, 'trust.json'), JSON.stringify({ keys: [trustListEntry(issuer)] }));
-  writeFileSync(join(dir, 'status.jwt'), signStatusList(issuer, { uri: STATUS_URI, bits: 2, statuses, iat: now - 60 }));
-  writeFileSync(
-    join(dir, 'config.json'),
-    JSON.stringify({
-      http: { host: '127.0.0.1', port: 0 },
-      trust: { file: 'trust.json' },
-      status: { files: { [STATUS_URI]: 'status.jwt' } },
-      log: { level: 'debug' },
-      ...o.config,
-    }),
-  );
-  const config = loadConfig(join(dir, 'config.json'));
+  const site = createSite({ log: { level: 'debug' }, ...o.config });
+  const config = loadConfig(site.configFile);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -76,25 +45,19 @@ export async function startService(o: TestServiceOptions = {}): Promise<TestServ
   const log = createLogger(config.log.level, sink);
   const service = new Service(config, log);
   const { port } = await service.start(o.ready === undefined ? {} : { ready: o.ready });
-  const credential = (c: Partial<CredentialOptions> = {}) =>
-    issueCredential({ issuer, student: STUDENT, device: device.publicJwk, status: { uri: STATUS_URI, idx: IDX.valid }, iat: now - 30 * DAY, exp: now + 300 * DAY, ...c });
   return {
+    ...site,
     url: `http://127.0.0.1:${port}`,
     app: service.app,
     service,
     verifier: service.verifier,
     bus: service.bus,
     config,
-    issuer,
-    device,
-    dir,
     logs,
     log,
-    credential,
-    present: (cred = credential(), p: ProofOptions = {}) => makePresentation(cred, device, p),
     close: async () => {
       await service.stop();
-      rmSync(dir, { recursive: true, force: true });
+      site.remove();
     },
   };
 }

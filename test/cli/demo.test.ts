@@ -1,0 +1,24 @@
+import t from 'tap';
+import { mleg } from '../helpers/cli.js';
+
+t.test('mleg demo: fresh VALID, REVOKED and EXPIRED payloads against the embedded demo configuration', async (t) => {
+  const json = await mleg(['demo', '--json']);
+  t.equal(json.code, 0, json.stderr);
+  const payloads = JSON.parse(json.stdout) as Record<'valid' | 'revoked' | 'expired', string>;
+  const expected = { valid: ['VALID', 0], revoked: ['REVOKED', 1], expired: ['EXPIRED', 1] } as const;
+  for (const [kind, [verdict, code]] of Object.entries(expected)) {
+    const run = await mleg(['verify', payloads[kind as keyof typeof payloads]]);
+    t.equal(run.code, code, `${kind}: exit ${code}`);
+    t.equal(JSON.parse(run.stdout).verdict, verdict, `${kind}: ${verdict}`);
+  }
+  const again = await mleg(['demo', '--json']);
+  t.not(JSON.parse(again.stdout).valid, payloads.valid, 'each run makes a fresh presentation');
+});
+
+t.test('the text form says what each payload is and how to try it with curl', async (t) => {
+  const run = await mleg(['demo']);
+  t.equal(run.code, 0);
+  t.match(run.stdout, /DEMO/);
+  for (const v of ['VALID', 'REVOKED', 'EXPIRED']) t.match(run.stdout, new RegExp(`${v}:\\nMLEG1:`));
+  t.match(run.stdout, /curl -s http:\/\/127\.0\.0\.1:8080\/v1\/verify -H 'content-type: text\/plain' --data-binary 'MLEG1:/);
+});

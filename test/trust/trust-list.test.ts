@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { generateKeyPairJwk } from '../../src/issuer/keys.js';
+import { parseTrustList, TrustListError } from '../../src/trust/trust-list.js';
+import { loadTrustList, TrustStore } from '../../src/trust/trust-store.js';
+
+const ec = () => ({ ...generateKeyPairJwk('ES256').publicJwk, alg: 'ES256', iss: 'PL-MC' });
+const ed = () => ({ ...generateKeyPairJwk('EdDSA').publicJwk, alg: 'EdDSA', iss: 'PL-UW' });
+
+t.test('a valid list: each key imported once, with its kid, alg, iss and name', async (t) => {
+  const list = parseTrustList({ keys: [{ ...ec(), kid: 'mc-2026-1', name: 'Ministerstwo Cyfryzacji' }, { ...ed(), kid: 'uw-1' }] }, 'trust.json');
+  t.equal(list.keys.size, 2);
+  t.match(list.keys.get('mc-2026-1'), { kid: 'mc-2026-1', alg: 'ES256', iss: 'PL-MC', name: 'Ministerstwo Cyfryzacji' });
+  t.equal(list.keys.get('mc-2026-1')!.key.type, 'public');
+  t.equal(list.keys.get('uw-1')!.key.asymmetricKeyType, 'ed25519');
+});
+
+t.test('refused, naming the key and the reason', async (t) => {
+  const { privateJwk } = generateKeyPairJwk('ES256');
+  const cases: [string, unknown, RegExp][] = [
+    ['no kid', { keys: [{ ...ec() }] }, /key #1 has no "kid"/],
+    ['no alg', { keys: [{ ...ec(), kid: 'k1', alg: undefined }] }, /key #1 \(kid "k1"\) has no "alg"/],
+    ['no iss', { keys: [{ ...ec(), kid: 'k1', iss: undefined }] }, /\(kid "k1"\) has no "iss"/],
+    ['private key', { keys: [{ ...privateJwk, kid: 'k1', alg: 'ES256', iss: 'X' }] }, /\(kid "k1"\) is a private key/],
+    ['duplicate kid', { keys: [{ ...ec(), kid: 'same' }, { ...ed(), kid: 'same' }] }, /key #2 \(kid "same"\) repeats a "kid"/],
+    ['alg none', { keys: [{ ...ec(), kid: 'k1', alg: 'none' }] }, /"alg" "none"; only "ES256" and "EdDSA"/],
+    ['alg RS256', { keys: [{ ...ec(), kid: 'k1', alg: 'RS256' }] }, /only "ES256" and "EdDSA"/],
+    ['alg that does not fit the key', { keys: [{ ...ec(), kid: 'k1', alg: 'EdDSA' }] }, /does not fit its "kty"/],
+    ['typo in a coordinate', { keys: [{ ...ec(), kid: 'k1', x: 'AAAA' }] }, /\(kid "k1"\) EC key needs 32-byte/],
+    ['point not on the curve', { keys: [{ ...ec(), kid: 'k1', y: ec().x }] }, /\(kid "k1"\) is not a valid public key/],
+    ['P-384', { keys: [{ ...ec(), kid: 'k1', crv: 'P-384' }] }, /P-256/],
+    ['not a JWKS', { key: [] }, /"keys" array/],
+    ['a key that is not an object', { keys: ['oops'] }, /key #1 is not a JSON object/],
+  ];
+  for (const [name, doc, message] of cases) {
+    t.throws(() => parseTrustList(doc, 'trust.json'), { name: 'TrustListError', message }, name);
+  }
+  t.throws(() => parseTrustList({ keys: [{ ...ec(), kid: 'ok' }, { ...ec(), kid: 'bad', iss: '' }] }, 'trust.json'), { message: /^trust\.json: key #2 \(kid "bad"\)/ }, 'one bad key refuses the whole list');
+});
+
+t.test('files: missing, not JSON, valid; reload keeps the old list when the new one is invalid', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-trust-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'trust.json');
+  t.throws(() => loadTrustList(file), { message: /cannot read the trust list \(ENOENT\)/ });
+  writeFileSync(file, '{ "keys": [ ');
+  t.throws(() => loadTrustList(file), { message: /not valid JSON/ });
+  writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'first' }] }));
+  const store = new TrustStore(file);
+  t.teardown(() => store.close());
+  const original = store.current;
+  writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'first' }, { ...ec(), kid: 'first' }] }));
+  const refused = store.reload();
+  t.match(refused, { ok: false, changed: false, error: /repeats a "kid"/ });
+  t.equal(store.current, original, 'the previous list stays in force');
+  writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'second' }] }));
+  t.match(store.reload(), { ok: true, changed: true });
+  t.ok(store.current.keys.has('second'));
+  const same = store.current;
+  t.match(store.reload(), { ok: true, changed: false }, 'the same keys again is not a change');
+  t.equal(store.current, same, 'an unchanged list keeps its identity (caches stay warm)');
+});
+
+t.test('watching: the file is reloaded when it changes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-trust-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'trust.json');
+  writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'one' }] }));
+  const store = new TrustStore(file);
+  t.teardown(() => store.close());
+  const outcomes: { ok: boolean; changed: boolean }[] = [];
+  store.watch((o) => outcomes.push(o), 100);
+  await new Promise((r) => setTimeout(r, 300));
+  writeFileSync(file, 'garbage');
+  const deadline = Date.now() + 5000;
+  while (outcomes.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  t.match(outcomes[0], { ok: false }, 'an invalid edit is reported');
+  t.ok(store.current.keys.has('one'), 'and the old list kept');
+  await new Promise((r) => setTimeout(r, 50));
+  writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'two' }] }));
+  while (!store.current.keys.has('two') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  t.ok(store.current.keys.has('two'), 'a valid edit is taken');
+  t.ok(TrustListError);
+});
