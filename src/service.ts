@@ -1,21 +1,30 @@
 /**
- * The running service: the verifier, the event bus and the HTTP app, with one start and
- * one stop. `mleg serve` and the tests both build it here, so tests exercise what runs.
- * Attachments (scanner lanes, outputs) register how they stop with `onStop`.
+ * The running service: the verifier, the event bus, the metrics and the HTTP app, with
+ * one start and one stop. `mleg serve` and the tests both build it here, so tests
+ * exercise what runs. Attachments (scanner lanes, outputs) register how they stop with
+ * `onStop`.
  */
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { EventBus, type ScannerStatus } from './events/event-bus.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from './logger.js';
+import { Metrics } from './metrics/metrics.js';
 import { Verifier } from './verifier.js';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export class Service {
   readonly verifier: Verifier;
   readonly bus = new EventBus();
-  /** The attached scanners, for /v1/state; set by whatever attaches them. */
+  readonly metrics: Metrics;
+  readonly startedAt = new Date();
+  /** The attached scanners, for /v1/state and the metrics; set by whatever attaches them. */
   scanners: () => ScannerStatus[] = () => [];
+  readonly #streams = new Set<ServerResponse>();
   readonly #stoppers: (() => unknown)[] = [];
   #app: FastifyInstance | undefined;
   #ready = false;
@@ -27,6 +36,8 @@ export class Service {
     readonly log: Logger,
   ) {
     this.verifier = new Verifier(config, log);
+    this.metrics = new Metrics({ verifier: this.verifier, scanners: () => this.scanners(), eventClients: () => this.#streams.size });
+    this.verifier.observe((source, result, seconds) => this.metrics.recordVerification(source, result, seconds));
     this.bus.onListenerError = (err) => log.error({ err: (err as Error).message }, 'event listener failed');
   }
 
@@ -45,9 +56,14 @@ export class Service {
     this.#app = await buildApp({
       verifier: this.verifier,
       bus: this.bus,
+      metrics: this.metrics,
       log: this.log,
       config: this.config,
       ready: options.ready ?? (() => this.#ready),
+      scanners: () => this.scanners(),
+      streams: this.#streams,
+      version: VERSION,
+      startedAt: this.startedAt,
     });
     await this.#app.listen({ host: this.config.http.host, port: this.config.http.port });
     this.#ready = true;

@@ -17,7 +17,15 @@ export interface ScannerConfig {
 }
 
 export interface Config {
-  http: { host: string; port: number; bodyLimitBytes: number };
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    batchBodyLimitBytes: number;
+    rateLimit: { mode: 'auto' | 'on' | 'off'; perMinute: number };
+    cors: { origins: string[] };
+  };
+  admin: { token: string | null; tokenFile: string | null };
   trust: { file: string; watch: boolean };
   status: {
     allowHttp: boolean;
@@ -49,6 +57,22 @@ export const CONFIG_SCHEMA: Field = {
         host: { kind: 'string', default: '127.0.0.1', nonEmpty: true },
         port: { kind: 'integer', default: 8080, min: 0, max: 65535 },
         bodyLimitBytes: { kind: 'integer', default: 16 * 1024, min: 1024, max: 1024 * 1024 },
+        batchBodyLimitBytes: { kind: 'integer', default: 5 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 },
+        rateLimit: {
+          kind: 'object',
+          fields: {
+            mode: { kind: 'enum', values: ['auto', 'on', 'off'], default: 'auto' },
+            perMinute: { kind: 'integer', default: 600, min: 1 },
+          },
+        },
+        cors: { kind: 'object', fields: { origins: { kind: 'array', default: [], item: { kind: 'string', nonEmpty: true } } } },
+      },
+    },
+    admin: {
+      kind: 'object',
+      fields: {
+        token: { kind: 'string', nullable: true, default: null },
+        tokenFile: { kind: 'string', path: true, nullable: true, nonEmpty: true, default: null },
       },
     },
     trust: {
@@ -103,11 +127,23 @@ export const CONFIG_SCHEMA: Field = {
   },
 };
 
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+export const MIN_ADMIN_TOKEN = 16;
+
 /** The embedded demo configuration, used when no --config is given. */
 export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/default.json', import.meta.url));
 
 export function parseConfig(doc: unknown, source: string, baseDir: string): Config {
   const config = applySchema(CONFIG_SCHEMA, doc, '', { source, resolvePath: (p) => resolve(baseDir, p) }) as Config;
+  config.http.cors.origins.forEach((origin, i) => {
+    if (!ORIGIN.test(origin)) throw new ConfigError(`${source}: "http.cors.origins[${i}]" must be an origin like "https://till.example.pl" (no wildcards, no path)`);
+  });
+  if (config.admin.token !== null && config.admin.tokenFile !== null) {
+    throw new ConfigError(`${source}: give "admin.token" or "admin.tokenFile", not both`);
+  }
+  if (config.admin.token !== null && config.admin.token.length < MIN_ADMIN_TOKEN) {
+    throw new ConfigError(`${source}: "admin.token" must be at least ${MIN_ADMIN_TOKEN} characters`);
+  }
   const ids = new Set<string>();
   config.scanners.forEach((s, i) => {
     if (ids.has(s.id)) throw new ConfigError(`${source}: "scanners[${i}].id" repeats the id "${s.id}"`);
@@ -131,5 +167,18 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE): Config {
     throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ConfigError(`${path}: the configuration must be a JSON object`);
-  return parseConfig(doc, path, dirname(path));
+  const config = parseConfig(doc, path, dirname(path));
+  if (config.admin.tokenFile !== null) config.admin.token = readAdminToken(config.admin.tokenFile, path);
+  return config;
+}
+
+function readAdminToken(file: string, source: string): string {
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`${source}: "admin.tokenFile": cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (token.length < MIN_ADMIN_TOKEN) throw new ConfigError(`${source}: "admin.tokenFile": the token must be at least ${MIN_ADMIN_TOKEN} characters`);
+  return token;
 }

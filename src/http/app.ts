@@ -1,15 +1,24 @@
 /**
  * The Fastify application: one plugin per route group, shared schemas, one log line
- * per request, errors answered with a status and a reason and never with internals.
+ * per request, security headers on every answer, optional CORS and rate limiting, errors
+ * answered with a status and a reason and never with internals.
  */
+import type { ServerResponse } from 'node:http';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
-import type { EventBus } from '../events/event-bus.js';
+import type { EventBus, ScannerStatus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Verifier } from '../verifier.js';
+import { adminRoutes } from './admin-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { healthRoutes } from './health-routes.js';
+import { metricsRoutes } from './metrics-routes.js';
+import { registerOpenApi } from './openapi.js';
 import { errorSchema, resultSchema } from './schemas.js';
+import { stateRoutes } from './state-routes.js';
 import { verifyRoutes } from './verify-routes.js';
 
 declare module 'fastify' {
@@ -21,17 +30,35 @@ declare module 'fastify' {
 export interface AppOptions {
   verifier: Verifier;
   bus: EventBus;
+  metrics: Metrics;
   log: Logger;
   config: Config;
   ready: () => boolean;
+  scanners: () => ScannerStatus[];
+  /** Open /v1/events streams (shared with the metrics). */
+  streams: Set<ServerResponse>;
+  version: string;
+  startedAt: Date;
 }
 
-export async function buildApp({ verifier, bus, log, config, ready }: AppOptions): Promise<FastifyInstance> {
-  const bodyLimit = config.http.bodyLimitBytes;
+/** Sent with every answer: results carry personal data, so nothing is cached, framed or sniffed. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const { config, verifier, metrics } = o;
   const app = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
+    loggerInstance: o.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit,
+    bodyLimit: config.http.bodyLimitBytes,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
   });
@@ -39,15 +66,14 @@ export async function buildApp({ verifier, bus, log, config, ready }: AppOptions
   app.addSchema(errorSchema);
   app.decorateRequest('verdict', undefined);
 
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
+  });
   app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    metrics.recordRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unknown',
-        status: reply.statusCode,
-        verdict: request.verdict,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-      },
+      { method: request.method, route, status: reply.statusCode, verdict: request.verdict, ms: Math.round(reply.elapsedTime * 100) / 100 },
       'request',
     );
   });
@@ -64,9 +90,30 @@ export async function buildApp({ verifier, bus, log, config, ready }: AppOptions
     reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  await app.register(healthRoutes, { ready });
-  await app.register(verifyRoutes, { verifier, bodyLimit });
-  await app.register(eventsRoutes, { bus, heartbeatMs: config.events.heartbeatSeconds * 1000 });
+  if (config.http.cors.origins.length > 0) {
+    await app.register(cors, { origin: config.http.cors.origins, methods: ['GET', 'POST'] });
+  }
+  const limit = config.http.rateLimit;
+  if (limit.mode === 'on' || (limit.mode === 'auto' && !LOOPBACK.test(config.http.host))) {
+    await app.register(rateLimit, {
+      global: true,
+      max: limit.perMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `more than ${context.max} requests a minute from this client; try again in ${context.after}`,
+      }),
+    });
+  }
+  await registerOpenApi(app, o.version);
+
+  await app.register(healthRoutes, { ready: o.ready });
+  await app.register(verifyRoutes, { verifier, bodyLimit: config.http.bodyLimitBytes, batchBodyLimit: config.http.batchBodyLimitBytes });
+  await app.register(eventsRoutes, { bus: o.bus, heartbeatMs: config.events.heartbeatSeconds * 1000, open: o.streams });
+  await app.register(stateRoutes, { verifier, scanners: o.scanners, startedAt: o.startedAt, version: o.version, ready: o.ready });
+  await app.register(metricsRoutes, { metrics });
+  if (config.admin.token !== null) await app.register(adminRoutes, { token: config.admin.token, verifier });
   return app;
 }
 

@@ -11,18 +11,19 @@ import type { EventBus, NumberedEvent } from '../events/event-bus.js';
 export interface EventsRoutesOptions {
   bus: EventBus;
   heartbeatMs: number;
+  /** The open streams (counted by the metrics, ended when the service stops). */
+  open: Set<ServerResponse>;
 }
 
 /** Unsent bytes a client may fall behind by before it is dropped. */
 const MAX_BACKLOG_BYTES = 1024 * 1024;
 
-export const eventsRoutes: FastifyPluginAsync<EventsRoutesOptions> = async (app, { bus, heartbeatMs }) => {
-  const open = new Set<ServerResponse>();
+export const eventsRoutes: FastifyPluginAsync<EventsRoutesOptions> = async (app, { bus, heartbeatMs, open }) => {
   app.addHook('preClose', async () => {
     for (const res of open) res.end();
   });
 
-  app.get('/v1/events', async (request, reply) => {
+  app.get('/v1/events', { schema: { summary: 'Server-Sent Events of scans and scanner states', tags: ['events'], produces: ['text/event-stream'] } }, async (request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -1,19 +1,29 @@
-/** POST /v1/verify (SPEC 7): one payload, as JSON or as text/plain, one result. */
+/**
+ * POST /v1/verify (one payload, as JSON or as text/plain) and POST /v1/verify/batch
+ * (up to 1000 payloads, results in the same order), SPEC 7.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Verifier } from '../verifier.js';
+import type { VerifyResult } from '../verify/result.js';
 import { errorReplies } from './schemas.js';
 
 export interface VerifyRoutesOptions {
   verifier: Verifier;
   bodyLimit: number;
+  batchBodyLimit: number;
 }
 
-export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app, { verifier, bodyLimit }) => {
+export const MAX_BATCH = 1000;
+
+export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app, { verifier, bodyLimit, batchBodyLimit }) => {
   app.post<{ Body: { payload: string } | string }>(
     '/v1/verify',
     {
       bodyLimit,
       schema: {
+        summary: 'Verify one presentation',
+        description: 'The QR text as JSON {"payload": "MLEG1:…"} or as text/plain. 200 whatever the verdict.',
+        tags: ['verification'],
         body: {
           content: {
             'application/json': {
@@ -23,10 +33,10 @@ export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app,
                 properties: { payload: { type: 'string', description: 'The QR text, MLEG1:…' } },
               },
             },
-            'text/plain': { schema: { type: 'string', minLength: 1 } },
+            'text/plain': { schema: { type: 'string', minLength: 1, description: 'The QR text, MLEG1:…' } },
           },
         },
-        response: { 200: { $ref: 'result#' }, ...errorReplies(400, 413, 415) },
+        response: { 200: { $ref: 'result#' }, ...errorReplies(400, 413, 415, 429) },
       },
     },
     async (request) => {
@@ -36,4 +46,36 @@ export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app,
       return result;
     },
   );
+
+  // The batch takes JSON only: in its own context without the text/plain parser, anything else is a 415.
+  await app.register(async (json) => {
+    json.removeContentTypeParser('text/plain');
+    json.post<{ Body: { payloads: string[] } }>(
+      '/v1/verify/batch',
+      {
+        bodyLimit: batchBodyLimit,
+        schema: {
+          summary: 'Verify up to 1000 presentations',
+          description: 'Results in the order of the payloads. A payload repeated within a batch is REPLAYED the second time, as it would be at a gate.',
+          tags: ['verification'],
+          body: {
+            type: 'object',
+            required: ['payloads'],
+            additionalProperties: false,
+            properties: { payloads: { type: 'array', maxItems: MAX_BATCH, items: { type: 'string' } } },
+          },
+          response: {
+            200: { type: 'object', required: ['results'], properties: { results: { type: 'array', items: { $ref: 'result#' } } } },
+            ...errorReplies(400, 413, 415, 429),
+          },
+        },
+      },
+      async (request) => {
+        const results: VerifyResult[] = [];
+        // In order, one at a time: replay memory then decides between repeats exactly as at a gate.
+        for (const payload of request.body.payloads) results.push(await verifier.verify(payload, 'batch'));
+        return { results };
+      },
+    );
+  });
 };

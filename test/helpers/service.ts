@@ -3,6 +3,8 @@
  * loader, served by the real Service listening on 127.0.0.1 with an ephemeral port, its
  * log lines captured.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -30,10 +32,13 @@ export interface TestServiceOptions {
   config?: Record<string, unknown>;
   /** What /readyz reports (default: ready once listening). */
   ready?: () => boolean;
+  /** Extra files written into the site folder before the config is loaded (name → content). */
+  files?: Record<string, string>;
 }
 
 export async function startService(o: TestServiceOptions = {}): Promise<TestService> {
   const site = createSite({ log: { level: 'debug' }, ...o.config });
+  for (const [name, content] of Object.entries(o.files ?? {})) writeFileSync(join(site.dir, name), content);
   const config = loadConfig(site.configFile);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({

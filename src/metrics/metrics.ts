@@ -1,0 +1,121 @@
+/**
+ * Prometheus metrics (GET /metrics): verifications by verdict and source, latency of
+ * `verify` itself and of HTTP requests, the credential cache's hit ratio, the replay
+ * store, each status list's age, size and last fetch, the trust list and scanners.
+ * Gauges are read when scraped, from the parts that own the numbers.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ScannerStatus } from '../events/event-bus.js';
+import type { Verifier } from '../verifier.js';
+import type { VerifyResult } from '../verify/result.js';
+
+export interface MetricsSources {
+  verifier: Verifier;
+  scanners: () => ScannerStatus[];
+  eventClients: () => number;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #verifications: Counter<'verdict' | 'source'>;
+  readonly #verifySeconds: Histogram<'source'>;
+  readonly #httpSeconds: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'mleg_' });
+    this.#verifications = new Counter({
+      name: 'mleg_verifications_total',
+      help: 'Verifications by verdict and by source (http, batch, image, cli, or a scanner id)',
+      labelNames: ['verdict', 'source'],
+      registers,
+    });
+    this.#verifySeconds = new Histogram({
+      name: 'mleg_verify_duration_seconds',
+      help: 'Time spent in verify() itself, status list fetches included when one was awaited',
+      labelNames: ['source'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2, 5],
+      registers,
+    });
+    this.#httpSeconds = new Histogram({
+      name: 'mleg_http_request_duration_seconds',
+      help: 'HTTP request duration by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    });
+    const { verifier } = sources;
+    const cache = verifier.credentials;
+    new Gauge({
+      name: 'mleg_credential_cache_hit_ratio',
+      help: 'Share of verifications whose issuer signature outcome came from the cache',
+      registers,
+      collect() {
+        const total = cache.hits + cache.misses;
+        this.set(total === 0 ? 0 : cache.hits / total);
+      },
+    });
+    new Gauge({
+      name: 'mleg_credential_cache_lookups',
+      help: 'Credential cache lookups since start, by outcome',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        this.set({ outcome: 'hit' }, cache.hits);
+        this.set({ outcome: 'miss' }, cache.misses);
+      },
+    });
+    new Gauge({ name: 'mleg_credential_cache_entries', help: 'Credentials in the cache', registers, collect() { this.set(cache.size); } });
+    new Gauge({ name: 'mleg_replay_store_entries', help: 'Accepted presentations remembered against replay', registers, collect() { this.set(verifier.replay.size); } });
+    new Gauge({ name: 'mleg_trust_list_keys', help: 'Keys in the trust list in force', registers, collect() { this.set(verifier.trust.current.keys.size); } });
+    const lists = () => verifier.status.state();
+    const perList = (name: string, help: string, value: (s: ReturnType<typeof lists>[number], now: number) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['uri'],
+        registers,
+        collect() {
+          this.reset();
+          const now = Date.now() / 1000;
+          for (const s of lists()) {
+            const v = value(s, now);
+            if (v !== null) this.set({ uri: s.uri }, v);
+          }
+        },
+      });
+    perList('mleg_status_list_age_seconds', 'Seconds since the cached list was issued (its iat)', (s, now) => (s.iat === null ? null : Math.max(0, now - s.iat)));
+    perList('mleg_status_list_entries', 'Entries in the cached list', (s) => s.entries);
+    perList('mleg_status_list_usable', '1 when the cached list can answer, else 0', (s) => (s.usable ? 1 : 0));
+    perList('mleg_status_list_last_fetch_ok', '1 when the last fetch succeeded, 0 when it failed', (s) => (s.last_fetch === null ? null : s.last_fetch.ok ? 1 : 0));
+    perList('mleg_status_list_last_fetch_timestamp_seconds', 'When the list was last fetched or read', (s) => (s.last_fetch === null ? null : Date.parse(s.last_fetch.at) / 1000));
+    new Gauge({
+      name: 'mleg_scanner_connected',
+      help: 'Attached scanners: 1 connected, 0 not',
+      labelNames: ['scanner'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of sources.scanners()) this.set({ scanner: s.id }, s.state === 'connected' ? 1 : 0);
+      },
+    });
+    new Gauge({ name: 'mleg_event_stream_clients', help: 'Open /v1/events streams', registers, collect() { this.set(sources.eventClients()); } });
+  }
+
+  recordVerification(source: string, result: VerifyResult, seconds: number): void {
+    this.#verifications.inc({ verdict: result.verdict, source });
+    this.#verifySeconds.observe({ source }, seconds);
+  }
+
+  recordRequest(method: string, route: string, status: number, seconds: number): void {
+    this.#httpSeconds.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
