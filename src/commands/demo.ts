@@ -17,7 +17,7 @@ const DEMO_ISSUER_DIR = `${DEMO_DIR}issuer`;
 /** Status indexes in the shipped demo status list. */
 export const DEMO_INDEX = { valid: 0, revoked: 1, suspended: 2 } as const;
 
-const DEMO_STUDENT: StudentRecord = {
+export const DEMO_STUDENT: StudentRecord = {
   given_name: 'Anna',
   family_name: 'Demo-Przykładowa',
   birthdate: '2008-05-14',

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Verifier } from '../verifier.js';
-import type { VerifyResult } from '../verify/result.js';
+import { resultLogFields, type VerifyResult } from '../verify/result.js';
 import { errorReplies } from './schemas.js';
 
 export interface VerifyRoutesOptions {
@@ -43,6 +43,7 @@ export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app,
       const payload = typeof request.body === 'string' ? request.body : request.body.payload;
       const result = await verifier.verify(payload, 'http');
       request.verdict = result.verdict;
+      request.log.debug({ ...resultLogFields(result), reason: result.reason }, 'verified');
       return result;
     },
   );

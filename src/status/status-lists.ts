@@ -195,6 +195,7 @@ export class StatusLists implements StatusLookup {
   #load(uri: string): Promise<void> {
     let pending = this.#inflight.get(uri);
     if (pending === undefined) {
+      this.#o.log.debug({ uri }, 'fetching status list');
       const file = this.#o.files[uri];
       const read = file !== undefined ? () => readFile(file, 'latin1').then((t) => t.trim()) : () => fetchStatusListText(uri, this.#o);
       pending = this.#settle(uri, read).finally(() => this.#inflight.delete(uri));
@@ -247,6 +248,7 @@ export class StatusLists implements StatusLookup {
     };
     this.#entries.set(uri, entry);
     this.#schedule(uri, entry);
+    this.#o.log.debug({ uri, iat: list.iat, entries: list.entries, kid: list.kid }, 'status list accepted');
     if (persist && this.#o.archive !== undefined) {
       this.#o.archive.save({ uri, jwt: list.jwt, fetchedAt }).catch((err: Error) => {
         this.#o.log.error({ uri, err: err.message }, 'status archive: cannot save list');

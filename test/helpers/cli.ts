@@ -1,6 +1,7 @@
 /** Runs the built `mleg` command (dist/cli.js, what `npx mleg` runs) as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { recordLogText } from './log-audit.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -23,6 +24,9 @@ export function mleg(args: string[], o: { input?: string; cwd?: string; timeoutM
     }, o.timeoutMs ?? 20000);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // Logs go to standard error, and to standard output for `serve`; other output is the command's answer.
+      recordLogText(logLines(stderr));
+      if (args[0] === 'serve') recordLogText(logLines(stdout));
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(o.input ?? '');
@@ -47,6 +51,7 @@ export function mlegServe(args: string[]): Promise<{ child: ChildProcess; port: 
     child.stderr.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
+      recordLogText(logLines(out));
       reject(new Error(`mleg serve exited with ${code}:\n${out}`));
     });
   });
@@ -54,4 +59,13 @@ export function mlegServe(args: string[]): Promise<{ child: ChildProcess; port: 
 
 export function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+}
+
+/** The JSON log lines of some output (other text, like usage messages, is not a log). */
+function logLines(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{"level":'))
+    .map((l) => `${l}\n`)
+    .join('');
 }

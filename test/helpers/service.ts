@@ -5,13 +5,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { EventBus } from '../../src/events/event-bus.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { Service } from '../../src/service.js';
 import type { Verifier } from '../../src/verifier.js';
+import { auditedSink } from './log-audit.js';
 import { createSite, type Site } from './site.js';
 
 export interface TestService extends Site {
@@ -41,13 +41,7 @@ export async function startService(o: TestServiceOptions = {}): Promise<TestServ
   for (const [name, content] of Object.entries(o.files ?? {})) writeFileSync(join(site.dir, name), content);
   const config = loadConfig(site.configFile);
   const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const log = createLogger(config.log.level, sink);
+  const log = createLogger(config.log.level, auditedSink((line) => logs.push(line)));
   const service = new Service(config, log);
   const { port } = await service.start(o.ready === undefined ? {} : { ready: o.ready });
   return {

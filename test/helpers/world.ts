@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logger.js';
+import { auditedSink } from './log-audit.js';
 import { issueCredential, type CredentialOptions, type StudentRecord } from '../../src/issuer/credential.js';
 import { generateKeyPairJwk, issuerKeyFromJwk, signingKeyFromJwk, trustListEntry, type IssuerKey, type SigningKey } from '../../src/issuer/keys.js';
 import { makePresentation, makeProof, type ProofOptions } from '../../src/issuer/presentation.js';
@@ -97,7 +98,7 @@ export class World {
       maxRedirects: 3,
       files,
       archive: undefined,
-      log: createLogger('silent'),
+      log: createLogger('trace', auditedSink()),
       clock: () => NOW,
     });
     this.status.start();

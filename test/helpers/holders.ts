@@ -1,0 +1,15 @@
+/** The people whose (made-up) data the tests issue credentials for: none of it may reach a log. */
+import { DEMO_STUDENT } from '../../src/commands/demo.js';
+import { STUDENT } from './world.js';
+
+export const CLI_STUDENTS = {
+  jan: { given_name: 'Jan', family_name: 'Kowalski', birthdate: '2010-03-01', doc_no: 'S/1/2026' },
+  ewa: { given_name: 'Ewa', family_name: 'Nowak "Ewka"', birthdate: '2009-12-31', doc_no: 'S/2/2026' },
+  ola: { given_name: 'Ola', family_name: 'Wiśniewska', birthdate: '2004-07-07', doc_no: 'U/9' },
+};
+
+/** Strings that identify a holder; short first names are checked as JSON values only. */
+export function sensitiveStrings(): string[] {
+  const people = [STUDENT, DEMO_STUDENT, ...Object.values(CLI_STUDENTS)];
+  return people.flatMap((p) => [JSON.stringify(p.given_name), p.family_name, p.birthdate, p.doc_no]);
+}
