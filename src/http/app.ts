@@ -66,8 +66,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.addSchema(errorSchema);
   app.decorateRequest('verdict', undefined);
 
+  // Once the service is stopping, answers close their connection: nothing keep-alive holds the stop up.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (_request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';

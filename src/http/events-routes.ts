@@ -20,7 +20,7 @@ const MAX_BACKLOG_BYTES = 1024 * 1024;
 
 export const eventsRoutes: FastifyPluginAsync<EventsRoutesOptions> = async (app, { bus, heartbeatMs, open }) => {
   app.addHook('preClose', async () => {
-    for (const res of open) res.end();
+    for (const res of open) res.end(() => res.destroy());
   });
 
   app.get('/v1/events', { schema: { summary: 'Server-Sent Events of scans and scanner states', tags: ['events'], produces: ['text/event-stream'] } }, async (request, reply) => {
@@ -51,7 +51,6 @@ export const eventsRoutes: FastifyPluginAsync<EventsRoutesOptions> = async (app,
       clearInterval(heartbeat);
       unsubscribe();
       open.delete(res);
-      request.log.info({ method: 'GET', route: '/v1/events', status: 200, ms: Math.round(reply.elapsedTime) }, 'request');
     });
   });
 };

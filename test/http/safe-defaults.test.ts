@@ -1,0 +1,73 @@
+import t from 'tap';
+import { parseConfig } from '../../src/config/config.js';
+import { readJson, startService } from '../helpers/service.js';
+
+const verify = (url: string, payload: string, headers: Record<string, string> = {}) =>
+  fetch(`${url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body: payload });
+
+t.test('security headers on every answer, errors included', async (t) => {
+  const s = await startService();
+  t.teardown(() => s.close());
+  for (const res of [await verify(s.url, s.present()), await fetch(`${s.url}/healthz`), await fetch(`${s.url}/nothing`), await verify(s.url, '')]) {
+    t.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    t.equal(res.headers.get('x-frame-options'), 'DENY');
+    t.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    t.match(res.headers.get('content-security-policy'), /default-src 'none'/);
+    t.equal(res.headers.get('cache-control'), 'no-store', 'results hold personal data: never cached');
+  }
+});
+
+t.test('listens on 127.0.0.1 by default', async (t) => {
+  t.equal(parseConfig({ trust: { file: 'x' } }, 'c', '/').http.host, '127.0.0.1');
+});
+
+t.test('CORS is off unless explicit origins are configured', async (t) => {
+  const closed = await startService();
+  t.teardown(() => closed.close());
+  const res = await verify(closed.url, closed.present(), { origin: 'https://till.example.pl' });
+  t.equal(res.headers.get('access-control-allow-origin'), null);
+
+  const open = await startService({ config: { http: { host: '127.0.0.1', port: 0, cors: { origins: ['https://till.example.pl'] } } } });
+  t.teardown(() => open.close());
+  const allowed = await verify(open.url, open.present(), { origin: 'https://till.example.pl' });
+  t.equal(allowed.headers.get('access-control-allow-origin'), 'https://till.example.pl');
+  const other = await verify(open.url, open.present(), { origin: 'https://evil.example' });
+  t.equal(other.headers.get('access-control-allow-origin'), null, 'another origin is not allowed');
+  const preflight = await fetch(`${open.url}/v1/verify`, { method: 'OPTIONS', headers: { origin: 'https://till.example.pl', 'access-control-request-method': 'POST' } });
+  t.ok(preflight.status === 204 || preflight.status === 200, 'preflight answered');
+  t.throws(() => parseConfig({ trust: { file: 'x' }, http: { cors: { origins: ['*'] } } }, 'c.json', '/'), { message: /"http\.cors\.origins\[0\]" must be an origin/ }, 'no wildcard');
+});
+
+t.test('rate limit: off on loopback by default, on when configured, with a reason', async (t) => {
+  const loopback = await startService({ config: { http: { host: '127.0.0.1', port: 0, rateLimit: { perMinute: 3 } } } });
+  t.teardown(() => loopback.close());
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await verify(loopback.url, 'MLEG1:x')).status);
+  t.same(statuses, [200, 200, 200, 200, 200, 200], 'auto: off on loopback');
+
+  const limited = await startService({ config: { http: { host: '127.0.0.1', port: 0, rateLimit: { mode: 'on', perMinute: 3 } } } });
+  t.teardown(() => limited.close());
+  const seen = [];
+  for (let i = 0; i < 4; i++) seen.push(await verify(limited.url, 'MLEG1:x'));
+  t.same(seen.map((r) => r.status), [200, 200, 200, 429]);
+  t.match(await readJson(seen[3]!), { error: 'Too Many Requests', message: /more than 3 requests a minute/ });
+  t.ok(seen[3]!.headers.get('retry-after'), 'says when to retry');
+  t.equal((await fetch(`${limited.url}/healthz`)).status, 200, 'health checks are never limited');
+});
+
+t.test('a crash in one request answers 500 without internals, and the service goes on', async (t) => {
+  const s = await startService();
+  t.teardown(() => s.close());
+  const real = s.verifier.verify.bind(s.verifier);
+  s.verifier.verify = () => {
+    throw new Error(`boom at ${s.dir}/secret.ts:12`);
+  };
+  const res = await verify(s.url, s.present());
+  t.equal(res.status, 500);
+  const text = await res.text();
+  t.same(JSON.parse(text), { error: 'Internal Server Error', message: 'the request could not be completed' });
+  t.notMatch(text, /boom|secret|\.ts/, 'nothing of the error leaks');
+  t.ok(s.logs.some((l) => l.msg === 'request failed'), 'the operator gets the error in the log');
+  s.verifier.verify = real;
+  t.equal((await readJson(await verify(s.url, s.present()))).verdict, 'VALID', 'the next request is served');
+});
