@@ -8,13 +8,16 @@ t.before(async () => {
 });
 t.teardown(() => s.close());
 
+/** A JSON answer, for asserting on its fields. */
+type Json = Record<string, any>;
+
 const post = (body: string | Buffer, type?: string) =>
   fetch(`${s.url}/v1/verify`, { method: 'POST', body, headers: type === undefined ? {} : { 'content-type': type } });
 
 t.test('JSON body: 200 with the result', async (t) => {
   const res = await post(JSON.stringify({ payload: s.present() }), 'application/json');
   t.equal(res.status, 200);
-  const r = await res.json();
+  const r = (await res.json()) as Json;
   t.equal(r.verdict, 'VALID');
   t.equal(r.valid, true);
   t.equal(r.holder.family_name, STUDENT.family_name);
@@ -23,11 +26,11 @@ t.test('JSON body: 200 with the result', async (t) => {
 t.test('text/plain body, with a scanner CRLF and charset', async (t) => {
   const res = await post(`${s.present()}\r\n`, 'text/plain; charset=utf-8');
   t.equal(res.status, 200);
-  t.equal((await res.json()).verdict, 'VALID');
+  t.equal(((await res.json()) as Json).verdict, 'VALID');
 });
 
 t.test('200 whatever the verdict, with unverified data null', async (t) => {
-  const revoked = await (await post(s.present(s.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } })), 'text/plain')).json();
+  const revoked = (await (await post(s.present(s.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } })), 'text/plain')).json()) as Json;
   t.equal(revoked.verdict, 'REVOKED');
   t.equal(revoked.valid, false);
   const malformed = await post(JSON.stringify({ payload: 'hello' }), 'application/json');
@@ -39,7 +42,7 @@ t.test('400 when the body has no payload string', async (t) => {
   for (const body of ['{}', '{"payload": 5}', '{"payload": null}', '{"payload": ["MLEG1:"]}', '[]', '"MLEG1:abc"', '{"pay": "MLEG1:"}']) {
     const res = await post(body, 'application/json');
     t.equal(res.status, 400, body);
-    const answer = await res.json();
+    const answer = (await res.json()) as Json;
     t.equal(answer.error, 'Bad Request');
     t.type(answer.message, 'string');
   }
