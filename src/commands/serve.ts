@@ -14,7 +14,7 @@ export async function serve(args: string[]): Promise<void> {
   const verifier = new Verifier(config, log);
   verifier.start();
   let ready = false;
-  const app = await buildApp({ verifier, log, bodyLimit: config.http.bodyLimitBytes, ready: () => ready });
+  const app = await buildApp({ verifier, log, bodyLimit: config.http.bodyLimitBytes, ready: () => ready, image: config.image });
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {

@@ -4,8 +4,10 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.js';
+import type { ImageOptions } from '../scan/image/decode-image.js';
 import type { Verifier } from '../verifier.js';
 import { healthRoutes } from './health-routes.js';
+import { imageRoutes } from './image-routes.js';
 import { errorSchema, resultSchema } from './schemas.js';
 import { verifyRoutes } from './verify-routes.js';
 
@@ -20,9 +22,11 @@ export interface AppOptions {
   log: Logger;
   bodyLimit: number;
   ready: () => boolean;
+  /** Config `image`: the decoder and limits of the image routes. */
+  image: ImageOptions;
 }
 
-export async function buildApp({ verifier, log, bodyLimit, ready }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ verifier, log, bodyLimit, ready, image }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -61,6 +65,7 @@ export async function buildApp({ verifier, log, bodyLimit, ready }: AppOptions):
 
   await app.register(healthRoutes, { ready });
   await app.register(verifyRoutes, { verifier, bodyLimit });
+  await app.register(imageRoutes, { verifier, image });
   return app;
 }
 

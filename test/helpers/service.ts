@@ -73,7 +73,7 @@ export async function startService(o: TestServiceOptions = {}): Promise<TestServ
   const log = createLogger(config.log.level, sink);
   const verifier = new Verifier(config, log);
   verifier.start();
-  const app = await buildApp({ verifier, log, bodyLimit: config.http.bodyLimitBytes, ready: o.ready ?? (() => true) });
+  const app = await buildApp({ verifier, log, bodyLimit: config.http.bodyLimitBytes, ready: o.ready ?? (() => true), image: config.image });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as import('node:net').AddressInfo;
   const credential = (c: Partial<CredentialOptions> = {}) =>
