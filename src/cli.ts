@@ -3,6 +3,7 @@
 import { ConfigError } from './config/config.js';
 import { demoCommand } from './commands/demo.js';
 import { issuerCommand } from './commands/issuer.js';
+import { scanImageCommand } from './commands/scan-image.js';
 import { serve } from './commands/serve.js';
 import { USAGE, UsageError } from './commands/usage.js';
 import { verifyCommand } from './commands/verify.js';
@@ -16,6 +17,8 @@ async function main([command, ...args]: string[]): Promise<number | undefined> {
       return undefined; // keeps running
     case 'verify':
       return verifyCommand(args);
+    case 'scan-image':
+      return scanImageCommand(args);
     case 'demo':
       return demoCommand(args);
     case 'issuer':

@@ -11,6 +11,9 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg serve   [--config FILE]            run the service (default: the embedded demo configuration)
   mleg verify  [--config FILE] PAYLOAD|-  verify one payload; prints the result as JSON
                                           exit 0 VALID, 1 any other verdict, 2 usage or configuration error
+  mleg scan-image [--config FILE] [--json] FILE...
+                                          find the QR codes in camera pictures (PNG, JPEG, WebP); one line per code with its verdict
+                                          exit 0 codes found and all VALID, 1 none found or another verdict, 2 usage or configuration error
   mleg demo    [--config FILE] [--json]   print fresh demo payloads (VALID, REVOKED, EXPIRED) and curl commands
 
   mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI

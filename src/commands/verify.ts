@@ -1,6 +1,6 @@
 /** `mleg verify`: one payload, one result as JSON; exit 0 VALID, 1 other verdicts. */
 import { pino } from 'pino';
-import { loadConfig } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { createLogger } from '../logger.js';
 import { Verifier } from '../verifier.js';
 import { parseCommand, UsageError } from './usage.js';
@@ -10,9 +10,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('give exactly one PAYLOAD, or - to read it from standard input');
   const config = loadConfig(values.config);
   const payload = positionals[0] === '-' ? await readStdin() : positionals[0]!;
-  const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level, pino.destination({ fd: 2, sync: true }));
-  const verifier = new Verifier({ ...config, trust: { ...config.trust, watch: false } }, log);
-  verifier.start();
+  const verifier = commandVerifier(config);
   try {
     const result = await verifier.verify(payload, 'cli');
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -20,6 +18,14 @@ export async function verifyCommand(args: string[]): Promise<number> {
   } finally {
     verifier.close();
   }
+}
+
+/** A started Verifier for a command that runs once: warnings and errors to stderr, the trust list not watched. */
+export function commandVerifier(config: Config): Verifier {
+  const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level, pino.destination({ fd: 2, sync: true }));
+  const verifier = new Verifier({ ...config, trust: { ...config.trust, watch: false } }, log);
+  verifier.start();
+  return verifier;
 }
 
 async function readStdin(): Promise<string> {

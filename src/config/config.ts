@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ImageOptions } from '../scan/image/decode-image.js';
+import { QR_DECODERS } from '../scan/image/qr-decoder.js';
 import { applySchema, ConfigError, type Field } from './schema.js';
 
 export { ConfigError } from './schema.js';
@@ -44,6 +46,7 @@ export interface Config {
   events: { heartbeatSeconds: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   scanners: ScannerConfig[];
+  image: ImageOptions;
 }
 
 const seconds = (value: number, min = 0): Field => ({ kind: 'integer', default: value, min });
@@ -122,6 +125,14 @@ export const CONFIG_SCHEMA: Field = {
           path: { kind: 'string', path: true, nonEmpty: true, required: true },
           baudRate: { kind: 'integer', default: 9600, min: 50, max: 4000000 },
         },
+      },
+    },
+    image: {
+      kind: 'object',
+      fields: {
+        decoder: { kind: 'enum', values: QR_DECODERS, default: 'zxing-wasm' },
+        maxPixels: { kind: 'integer', default: 25_000_000, min: 1, max: 268_402_689 },
+        timeoutMs: { kind: 'integer', default: 5000, min: 10, max: 120000 },
       },
     },
   },

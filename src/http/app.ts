@@ -15,6 +15,7 @@ import type { Verifier } from '../verifier.js';
 import { adminRoutes } from './admin-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { healthRoutes } from './health-routes.js';
+import { imageRoutes } from './image-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { errorSchema, resultSchema } from './schemas.js';
@@ -116,6 +117,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { ready: o.ready });
   await app.register(verifyRoutes, { verifier, bodyLimit: config.http.bodyLimitBytes, batchBodyLimit: config.http.batchBodyLimitBytes });
+  await app.register(imageRoutes, { verifier, image: config.image });
   await app.register(eventsRoutes, { bus: o.bus, heartbeatMs: config.events.heartbeatSeconds * 1000, open: o.streams });
   await app.register(stateRoutes, { verifier, scanners: o.scanners, startedAt: o.startedAt, version: o.version, ready: o.ready });
   await app.register(metricsRoutes, { metrics });
