@@ -10,6 +10,7 @@ import { issueCredential, type StudentRecord } from '../issuer/credential.js';
 import { loadIssuerKey, readRegistry } from '../issuer/issuer-dir.js';
 import { publicPart, signingKeyFromJwk } from '../issuer/keys.js';
 import { makePresentation } from '../issuer/presentation.js';
+import { writeQrPng } from '../issuer/qr.js';
 import { parseCommand } from './usage.js';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../config/demo/', import.meta.url));
@@ -46,9 +47,10 @@ export function demoPayloads(now = Math.floor(Date.now() / 1000)): DemoPayloads 
   };
 }
 
-export function demoCommand(args: string[]): number {
-  const { values } = parseCommand(args, { config: { type: 'string', short: 'c' }, json: { type: 'boolean' } });
+export async function demoCommand(args: string[]): Promise<number> {
+  const { values } = parseCommand(args, { config: { type: 'string', short: 'c' }, json: { type: 'boolean' }, qr: { type: 'string' } });
   const payloads = demoPayloads();
+  if (values.qr !== undefined) await writeQrPng(payloads.valid, values.qr);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(payloads)}\n`);
     return 0;
@@ -64,6 +66,10 @@ export function demoCommand(args: string[]): number {
     lines.push(`${verdict}:`, payload, `  curl -s ${url} -H 'content-type: text/plain' --data-binary '${payload}'`, '');
   }
   lines.push('A second curl of the VALID payload answers REPLAYED: each presentation is accepted once.');
+  if (values.qr !== undefined) {
+    lines.push(`The VALID payload is drawn in ${values.qr}: show it on a screen, photograph it, and post the photo within 90 s:`);
+    lines.push(`  curl -s ${url.replace('/v1/verify', '/v1/verify/image')} -H 'content-type: image/jpeg' --data-binary @photo.jpg`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

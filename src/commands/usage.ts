@@ -14,7 +14,9 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg scan-image [--config FILE] [--json] FILE...
                                           find the QR codes in camera pictures (PNG, JPEG, WebP); one line per code with its verdict
                                           exit 0 codes found and all VALID, 1 none found or another verdict, 2 usage or configuration error
-  mleg demo    [--config FILE] [--json]   print fresh demo payloads (VALID, REVOKED, EXPIRED) and curl commands
+  mleg demo    [--config FILE] [--json] [--qr FILE.png]
+                                          print fresh demo payloads (VALID, REVOKED, EXPIRED) and curl commands;
+                                          --qr also draws the VALID one as a QR image
 
   mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI
                      [--alg ES256|EdDSA] [--name NAME] [--status-bits 1|2|4|8] [--status-size N]

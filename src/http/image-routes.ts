@@ -83,17 +83,17 @@ export const imageRoutes: FastifyPluginAsync<ImageRoutesOptions> = async (app, {
     );
     return decoded;
   };
-  const routeOptions = (reply: object) => ({
+  const routeOptions = (summary: string, reply: object) => ({
     bodyLimit: IMAGE_BODY_LIMIT,
-    schema: { response: { 200: reply, ...errorReplies(400, 413, 415, 503) } },
+    schema: { summary, tags: ['images'], response: { 200: reply, ...errorReplies(400, 413, 415, 503) } },
   });
 
-  app.post('/v1/decode', routeOptions(codesSchema), async (request) => {
+  app.post('/v1/decode', routeOptions('The QR codes in a picture, as read (nothing verified)', codesSchema), async (request) => {
     const { codes } = await decode(request);
     return { codes: codes.map(({ text, format }) => ({ text, format })) };
   });
 
-  app.post('/v1/verify/image', routeOptions(resultsSchema), async (request) => {
+  app.post('/v1/verify/image', routeOptions('Verify every QR code in a picture', resultsSchema), async (request) => {
     const { codes } = await decode(request);
     const results = [];
     for (const { text } of codes) results.push(await verifier.verify(text, 'image')); // in reading order: replay memory sees them in that order

@@ -22,3 +22,19 @@ t.test('the text form says what each payload is and how to try it with curl', as
   for (const v of ['VALID', 'REVOKED', 'EXPIRED']) t.match(run.stdout, new RegExp(`${v}:\\nMLEG1:`));
   t.match(run.stdout, /curl -s http:\/\/127\.0\.0\.1:8080\/v1\/verify -H 'content-type: text\/plain' --data-binary 'MLEG1:/);
 });
+
+t.test('--qr draws the VALID payload as a QR image that the image route verifies', async (t) => {
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-demo-qr-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const png = join(dir, 'code.png');
+  const run = await mleg(['demo', '--qr', png]);
+  t.equal(run.code, 0, run.stderr);
+  t.match(run.stdout, /verify\/image -H 'content-type: image\/jpeg'/);
+  const scan = await mleg(['scan-image', '--json', png]);
+  t.equal(scan.code, 0, scan.stderr);
+  t.match(JSON.parse(scan.stdout), { results: [{ verdict: 'VALID' }] });
+  t.ok(readFileSync(png).length > 1000);
+});
