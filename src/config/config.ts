@@ -6,17 +6,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applySchema, ConfigError, type Field } from './schema.js';
+import { checkTerminalConfig, TERMINAL_SCHEMA, type TerminalConfig } from './terminal.js';
 
 export { ConfigError } from './schema.js';
+export type { LaneConfig, OutputConfig, ScannerConfig } from './terminal.js';
 
-export interface ScannerConfig {
-  id: string;
-  type: 'serial';
-  path: string;
-  baudRate: number;
-}
-
-export interface Config {
+export interface Config extends TerminalConfig {
   http: { host: string; port: number; bodyLimitBytes: number };
   trust: { file: string; watch: boolean };
   status: {
@@ -35,7 +30,6 @@ export interface Config {
   cache: { credentials: number };
   events: { heartbeatSeconds: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-  scanners: ScannerConfig[];
 }
 
 const seconds = (value: number, min = 0): Field => ({ kind: 'integer', default: value, min });
@@ -87,19 +81,7 @@ export const CONFIG_SCHEMA: Field = {
       kind: 'object',
       fields: { level: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
     },
-    scanners: {
-      kind: 'array',
-      default: [],
-      item: {
-        kind: 'object',
-        fields: {
-          id: { kind: 'string', nonEmpty: true, required: true },
-          type: { kind: 'enum', values: ['serial'], required: true },
-          path: { kind: 'string', path: true, nonEmpty: true, required: true },
-          baudRate: { kind: 'integer', default: 9600, min: 50, max: 4000000 },
-        },
-      },
-    },
+    ...TERMINAL_SCHEMA,
   },
 };
 
@@ -108,11 +90,7 @@ export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/default.j
 
 export function parseConfig(doc: unknown, source: string, baseDir: string): Config {
   const config = applySchema(CONFIG_SCHEMA, doc, '', { source, resolvePath: (p) => resolve(baseDir, p) }) as Config;
-  const ids = new Set<string>();
-  config.scanners.forEach((s, i) => {
-    if (ids.has(s.id)) throw new ConfigError(`${source}: "scanners[${i}].id" repeats the id "${s.id}"`);
-    ids.add(s.id);
-  });
+  checkTerminalConfig(config, source);
   return config;
 }
 
