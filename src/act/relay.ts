@@ -100,6 +100,8 @@ export class SerialRelay extends Relay<SerialPort> {
   protected override attach(port: SerialPort): void {
     port.on('error', (err: Error) => this.lost(port, err.message));
     port.on('close', (err: Error | null) => this.lost(port, err?.message ?? 'the port closed'));
+    // Reading is what notices an unplugged board before the next command: read and drop.
+    port.on('data', () => {});
     super.attach(port);
   }
 
