@@ -2,7 +2,9 @@
 /** The `mleg` command. Exit codes: 0 success (or VALID), 1 failure (or another verdict), 2 usage or configuration error. */
 import { ConfigError } from './config/config.js';
 import { demoCommand } from './commands/demo.js';
+import { devicesCommand } from './commands/devices.js';
 import { issuerCommand } from './commands/issuer.js';
+import { scanCommand } from './commands/scan.js';
 import { serve } from './commands/serve.js';
 import { USAGE, UsageError } from './commands/usage.js';
 import { verifyCommand } from './commands/verify.js';
@@ -18,6 +20,10 @@ async function main([command, ...args]: string[]): Promise<number | undefined> {
       return verifyCommand(args);
     case 'demo':
       return demoCommand(args);
+    case 'devices':
+      return devicesCommand(args);
+    case 'scan':
+      return scanCommand(args);
     case 'issuer':
       return issuerCommand(args);
     case 'wallet':

@@ -11,6 +11,9 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg verify  [--config FILE] PAYLOAD|-  verify one payload; prints the result as JSON
                                           exit 0 VALID, 1 any other verdict, 2 usage or configuration error
   mleg demo    [--config FILE] [--json]   print fresh demo payloads (VALID, REVOKED, EXPIRED) and curl commands
+  mleg devices [--profiles]               list attached serial and USB HID devices, their profile and a config snippet
+  mleg scan    [--config FILE] [--scanner ID]...
+                                          open the configured scanners (no gate relays); print each read and its verdict
 
   mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI
                      [--alg ES256|EdDSA] [--name NAME] [--status-bits 1|2|4|8] [--status-size N]
