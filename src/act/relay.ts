@@ -10,23 +10,19 @@
  * it, and a board that may have missed an "off" is switched off. At stop it is switched off.
  */
 import type { SerialPort } from 'serialport';
-import type { OutputConfig } from '../config/terminal.js';
-import { relayProfile } from '../config/terminal.js';
-import { hex, type ByteSequence } from '../scan/byte-sequence.js';
-import { DeviceLink, type LinkOptions } from '../scan/device-link.js';
+import { relayProfile, type OutputConfig } from '../config/terminal.js';
+import { hex } from '../scan/byte-sequence.js';
+import { DeviceLink, type LinkOptions, type LinkStatus } from '../scan/device-link.js';
+import type { ProfileInterface } from '../scan/device-profiles.js';
+import { openHidDevice } from '../scan/hid-device.js';
 import { loadHid, type HidHandle, type HidModule } from '../scan/hid-loader.js';
-import { openHidDevice } from '../scan/hid-scanner.js';
-import { closeSerialPort, openSerialPort, serialSettings, writeSerial } from '../scan/serial-port.js';
+import { closeSerialPort, openSerialPort, serialSettings, watchSerialPort, writeSerial } from '../scan/serial-port.js';
 
-export interface RelayCommands {
-  on: ByteSequence;
-  off: ByteSequence;
-  report: 'output' | 'feature';
-}
+type RelayCommands = NonNullable<ProfileInterface['relay']>;
 
 export interface RelayOutput {
   readonly id: string;
-  readonly status: DeviceLink<unknown>['status'];
+  readonly status: LinkStatus;
   /** Opens now and shuts after `ms`. Never throws, never waits. */
   pulse(ms: number): void;
   start(): void;
@@ -36,15 +32,18 @@ export interface RelayOutput {
 abstract class Relay<H> extends DeviceLink<H> implements RelayOutput {
   readonly id: string;
   protected readonly config: OutputConfig;
+  /** The board's profile interface: its commands, serial settings, product name. */
+  protected readonly iface: ProfileInterface;
   protected readonly commands: RelayCommands;
   #openUntil = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(config: OutputConfig, commands: RelayCommands, o: LinkOptions) {
+  constructor(config: OutputConfig, iface: ProfileInterface, o: LinkOptions) {
     super({ ...o, log: o.log.child({ output: config.id }) });
     this.id = config.id;
     this.config = config;
-    this.commands = commands;
+    this.iface = iface;
+    this.commands = iface.relay!;
   }
 
   protected abstract send(handle: H, bytes: Buffer): Promise<void>;
@@ -93,13 +92,12 @@ abstract class Relay<H> extends DeviceLink<H> implements RelayOutput {
 
 export class SerialRelay extends Relay<SerialPort> {
   protected open() {
-    const { iface } = relayProfile(this.config);
-    return openSerialPort({ path: this.config.path, vendorId: this.config.vendorId, productId: this.config.productId, ...serialSettings(iface.serial, this.config) });
+    const c = this.config;
+    return openSerialPort({ path: c.path, vendorId: c.vendorId, productId: c.productId, ...serialSettings(this.iface.serial, c) });
   }
 
   protected override attach(port: SerialPort): void {
-    port.on('error', (err: Error) => this.lost(port, err.message));
-    port.on('close', (err: Error | null) => this.lost(port, err?.message ?? 'the port closed'));
+    watchSerialPort(port, (reason) => this.lost(port, reason));
     // Reading is what notices an unplugged board before the next command: read and drop.
     port.on('data', () => {});
     super.attach(port);
@@ -117,14 +115,13 @@ export class SerialRelay extends Relay<SerialPort> {
 export class HidRelay extends Relay<HidHandle> {
   readonly #hid: () => Promise<HidModule>;
 
-  constructor(config: OutputConfig, commands: RelayCommands, o: LinkOptions, hid: () => Promise<HidModule> = loadHid) {
-    super(config, commands, o);
+  constructor(config: OutputConfig, iface: ProfileInterface, o: LinkOptions, hid: () => Promise<HidModule> = loadHid) {
+    super(config, iface, o);
     this.#hid = hid;
   }
 
   protected open() {
-    const { iface } = relayProfile(this.config);
-    return openHidDevice(this.#hid, { ...this.config, productName: iface.productName }, 'hid-relay');
+    return openHidDevice(this.#hid, { ...this.config, productName: this.iface.productName }, 'hid-relay');
   }
 
   protected override attach(device: HidHandle): void {
@@ -142,10 +139,8 @@ export class HidRelay extends Relay<HidHandle> {
   }
 }
 
-/** The relay for an output, with its profile's commands. */
-export function createRelay(config: OutputConfig, o: LinkOptions): RelayOutput {
+/** The relay for an output, with its profile's commands; `hid` is how HID boards are reached (default node-hid). */
+export function createRelay(config: OutputConfig, o: LinkOptions, hid?: () => Promise<HidModule>): RelayOutput {
   const { iface } = relayProfile(config);
-  const relay = iface.relay!;
-  const commands: RelayCommands = { on: relay.on, off: relay.off, report: relay.report };
-  return config.type === 'serial-relay' ? new SerialRelay(config, commands, o) : new HidRelay(config, commands, o);
+  return config.type === 'serial-relay' ? new SerialRelay(config, iface, o) : new HidRelay(config, iface, o, hid);
 }

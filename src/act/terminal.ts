@@ -4,13 +4,13 @@
  * Scanner state changes go to the bus as `scanner` events and to `status()` for /v1/state.
  * Opening devices never blocks start, and no device failure stops the others.
  */
-import type { Config, OutputConfig, ScannerConfig } from '../config/config.js';
+import type { Config, OutputConfig } from '../config/config.js';
 import type { EventBus, ScannerStatus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { LinkStatus } from '../scan/device-link.js';
 import type { HidModule } from '../scan/hid-loader.js';
 import { HidScanner } from '../scan/hid-scanner.js';
-import { scannerSettings, type ScannerInput } from '../scan/scanner.js';
+import { scannerSettings, type ScannerInput, type ScannerSettings } from '../scan/scanner.js';
 import { SerialScanner } from '../scan/serial-scanner.js';
 import type { Verifier } from '../verifier.js';
 import { Lane } from './lane.js';
@@ -50,7 +50,7 @@ export class Terminal {
     const relays = new Map<string, RelayOutput>();
     if (o.outputs ?? true) {
       for (const output of config.outputs) {
-        const relay = createRelay(output, { ...link, log: this.#log, onState: (s) => this.#outputState(output, s) });
+        const relay = createRelay(output, { ...link, log: this.#log, onState: (s) => this.#outputState(output, s) }, o.hid);
         relays.set(output.id, relay);
         this.#relays.push(relay);
       }
@@ -73,13 +73,13 @@ export class Terminal {
         ...(o.onDoubleRead === undefined ? {} : { onDoubleRead: o.onDoubleRead }),
       });
       for (const config of members) {
+        const settings = scannerSettings(config);
         const hooks = {
           ...link,
           log: this.#log,
           onScan: (read: Parameters<Lane['read']>[1]) => lane.read(scanner, read),
-          onState: (s: LinkStatus) => this.#scannerState(config, s, bus),
+          onState: (s: LinkStatus) => this.#scannerState(settings, s, bus),
         };
-        const settings = scannerSettings(config);
         const scanner: ScannerInput = config.type === 'serial' ? new SerialScanner(settings, hooks) : new HidScanner(settings, hooks, o.hid);
         this.#attached.push({ scanner, lane });
       }
@@ -104,18 +104,13 @@ export class Terminal {
     }));
   }
 
-  /** Each relay output's link state. */
-  outputs(): { id: string; state: string; detail: string | null; since: string }[] {
-    return this.#relays.map((r) => ({ id: r.id, state: r.status.state, detail: r.status.detail, since: r.status.since.toISOString() }));
-  }
-
   /** Closes every device (relays are switched off first). */
   async stop(): Promise<void> {
     await Promise.all([...this.#attached.map(({ scanner }) => scanner.stop()), ...this.#relays.map((r) => r.stop())]);
   }
 
-  #scannerState(config: ScannerConfig, status: LinkStatus, bus: EventBus): void {
-    const fields = { scanner: config.id, type: config.type, state: status.state, detail: status.detail };
+  #scannerState({ config, profile }: ScannerSettings, status: LinkStatus, bus: EventBus): void {
+    const fields = { scanner: config.id, type: config.type, profile, state: status.state, detail: status.detail };
     if (status.state === 'connected') this.#log.info(fields, 'scanner connected');
     else this.#log.warn(fields, 'scanner not connected');
     bus.publish({

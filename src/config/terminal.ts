@@ -62,12 +62,12 @@ export interface LaneConfig {
 }
 
 const id: Field = { kind: 'string', nonEmpty: true, required: true };
-const usbId: Field = { kind: 'string', pattern: USB_ID };
+const usbIdField: Field = { kind: 'string', pattern: USB_ID };
 const deviceFields = {
   id,
   path: { kind: 'string', path: true, nonEmpty: true },
-  vendorId: usbId,
-  productId: usbId,
+  vendorId: usbIdField,
+  productId: usbIdField,
   profile: { kind: 'string', nonEmpty: true },
   baudRate: { kind: 'integer', min: 50, max: 4000000 },
   dataBits: { kind: 'integer', min: 5, max: 8 },

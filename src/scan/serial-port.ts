@@ -8,7 +8,7 @@ import type { SerialFields } from '../config/terminal.js';
 import type { SerialSettings } from './device-profiles.js';
 import { findSerialPort } from './port-discovery.js';
 
-export const DEFAULT_SERIAL: SerialSettings = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 };
+const DEFAULT_SERIAL: SerialSettings = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 };
 
 /** Settings in the config over the profile's over 9600 8N1. */
 export function serialSettings(profile: SerialSettings | undefined, config: SerialFields): SerialSettings {
@@ -46,6 +46,14 @@ export async function openSerialPort(target: SerialTarget): Promise<{ handle: Se
   });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(new Error(`cannot open ${path}: ${err.message}`)) : resolve())));
   return { handle: port, where: path };
+}
+
+/** Calls `lost` with a reason when the port errors or closes (unplugged: 'close' with a disconnected error). */
+export function watchSerialPort(port: SerialPort, lost: (reason: string) => void): void {
+  port.on('error', (err: Error) => lost(err.message));
+  port.on('close', (err: (Error & { disconnected?: boolean }) | null) =>
+    lost(err?.disconnected ? `the port went away (${err.message})` : (err?.message ?? 'the port closed')),
+  );
 }
 
 export function closeSerialPort(port: SerialPort): Promise<void> {

@@ -6,7 +6,7 @@
 import type { SerialPort } from 'serialport';
 import { hex } from './byte-sequence.js';
 import { DeviceLink } from './device-link.js';
-import { closeSerialPort, openSerialPort, writeSerial } from './serial-port.js';
+import { closeSerialPort, openSerialPort, watchSerialPort, writeSerial } from './serial-port.js';
 import { FramedInput, type ScannerHooks, type ScannerInput, type ScannerSettings } from './scanner.js';
 
 export class SerialScanner extends DeviceLink<SerialPort> implements ScannerInput {
@@ -30,11 +30,7 @@ export class SerialScanner extends DeviceLink<SerialPort> implements ScannerInpu
   protected attach(port: SerialPort): void {
     this.#input.reset();
     port.on('data', (chunk: Buffer) => this.#input.push(chunk.toString('latin1')));
-    port.on('error', (err: Error) => this.lost(port, err.message));
-    port.on('close', (err: (Error & { disconnected?: boolean }) | null) => {
-      this.#input.reset();
-      this.lost(port, err?.disconnected ? `the port went away (${err.message})` : (err?.message ?? 'the port closed'));
-    });
+    watchSerialPort(port, (reason) => this.lost(port, reason));
   }
 
   protected close(port: SerialPort): Promise<void> {

@@ -99,10 +99,7 @@ t.test('HID relay (dcttech): feature reports on and off; a failed command reopen
   ];
   const { log, lines } = captureLog();
   const config: OutputConfig = { id: 'door', type: 'hid-relay', vendorId: '16c0', productId: '05df', relay: 2 };
-  const { HidRelay } = await import('../../src/act/relay.js');
-  const { relayProfile } = await import('../../src/config/terminal.js');
-  const profile = relayProfile(config).iface.relay!;
-  const relay = new HidRelay(config, { on: profile.on, off: profile.off, report: profile.report }, { log, minDelayMs: 20, maxDelayMs: 50 }, async () => hid);
+  const relay = createRelay(config, { log, minDelayMs: 20, maxDelayMs: 50 }, async () => hid);
   relay.start();
   t.teardown(() => relay.stop());
   await until(() => relay.status.state === 'connected', 2000, 'connected');
