@@ -9,7 +9,7 @@
  * wanted state is sent again, so a board plugged back mid-pulse opens for the rest of
  * it, and a board that may have missed an "off" is switched off. At stop it is switched off.
  */
-import type { SerialPort } from 'serialport';
+import type { SerialPort } from '../scan/serial-port.js';
 import { relayProfile, type OutputConfig } from '../config/terminal.js';
 import { hex } from '../scan/byte-sequence.js';
 import { DeviceLink, type LinkOptions, type LinkStatus } from '../scan/device-link.js';

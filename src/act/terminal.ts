@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import type { LinkStatus } from '../scan/device-link.js';
 import type { HidModule } from '../scan/hid-loader.js';
 import { HidScanner } from '../scan/hid-scanner.js';
-import { scannerSettings, type ScannerInput, type ScannerSettings } from '../scan/scanner.js';
+import { scannerSettings, type ScannerInput, type ScannerSettings, type ScanRead } from '../scan/scanner.js';
 import { SerialScanner } from '../scan/serial-scanner.js';
 import type { Verifier } from '../verifier.js';
 import { Lane } from './lane.js';
@@ -77,7 +77,7 @@ export class Terminal {
         const hooks = {
           ...link,
           log: this.#log,
-          onScan: (read: Parameters<Lane['read']>[1]) => lane.read(scanner, read),
+          onScan: (read: ScanRead) => lane.read(scanner, read),
           onState: (s: LinkStatus) => this.#scannerState(settings, s, bus),
         };
         const scanner: ScannerInput = config.type === 'serial' ? new SerialScanner(settings, hooks) : new HidScanner(settings, hooks, o.hid);

@@ -2,8 +2,19 @@
  * Opening a serial port (scanner or relay) by path or by USB IDs, with serialport's real
  * binding. Modem lines (DTR/RTS) are left alone: USB-CDC scanners ignore them, and the
  * ioctls fail on pseudo-terminals.
+ *
+ * One fix on the binding's reads (Linux, macOS): a tty that hangs up (USB unplugged, pty
+ * closed) answers read() with 0 bytes, and serialport 13 then reads again at once, for
+ * ever — the unplug goes unnoticed and a thread spins — unless the hang-up happens to
+ * arrive while it polls (seen here over socat ptys on a loaded machine: missed in about
+ * one vanishing in ten). A nonblocking tty with no data answers EAGAIN, never 0, so 0
+ * bytes means hung up: the read fails and the stream closes as disconnected, as for any
+ * other read error.
  */
-import { SerialPort } from 'serialport';
+import { read } from 'node:fs';
+import { promisify } from 'node:util';
+import { autoDetect, type BindingInterface, type BindingPortInterface } from '@serialport/bindings-cpp';
+import { SerialPortStream } from '@serialport/stream';
 import type { SerialFields } from '../config/terminal.js';
 import type { SerialSettings } from './device-profiles.js';
 import { findSerialPort } from './port-discovery.js';
@@ -20,6 +31,46 @@ export function serialSettings(profile: SerialSettings | undefined, config: Seri
   };
 }
 
+export type SerialPort = SerialPortStream;
+
+const readAsync = promisify(read);
+const RETRY = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
+
+/** What the unix bindings keep on each open port (bindings-cpp 13). */
+interface UnixPort extends BindingPortInterface {
+  fd: number | null;
+  poller: { once(event: 'readable', cb: (err?: Error) => void): void };
+}
+
+function readUntilHangup(port: UnixPort): BindingPortInterface['read'] {
+  return async (buffer, offset, length) => {
+    for (;;) {
+      if (port.fd === null) throw Object.assign(new Error('Port is not open'), { canceled: true });
+      try {
+        const { bytesRead } = await readAsync(port.fd, buffer, offset, length, null);
+        if (bytesRead === 0) throw Object.assign(new Error('the device hung up'), { disconnect: true });
+        return { bytesRead, buffer };
+      } catch (err) {
+        if (!RETRY.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        await new Promise<void>((resolve, reject) => port.poller.once('readable', (e) => (e ? reject(e) : resolve())));
+      }
+    }
+  };
+}
+
+const detected = autoDetect() as BindingInterface;
+
+/** The platform's binding, with hang-ups noticed on unix. */
+export const BINDING: BindingInterface = {
+  list: () => detected.list(),
+  async open(options) {
+    const port = await detected.open(options);
+    const unix = port as UnixPort;
+    if (typeof unix.fd === 'number' && typeof unix.poller?.once === 'function') unix.read = readUntilHangup(unix);
+    return port;
+  },
+};
+
 export interface SerialTarget extends SerialSettings {
   path?: string | undefined;
   vendorId?: string | undefined;
@@ -35,7 +86,8 @@ export async function openSerialPort(target: SerialTarget): Promise<{ handle: Se
     if (found === undefined) throw new Error(`no serial port with USB id ${usb} is attached`);
     path = found.path;
   }
-  const port = new SerialPort({
+  const port = new SerialPortStream({
+    binding: BINDING,
     path,
     baudRate: target.baudRate,
     dataBits: target.dataBits,

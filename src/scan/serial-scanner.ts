@@ -3,7 +3,7 @@
  * path or USB IDs, reopened with backoff when it disappears, and feedback commands are
  * written back to it.
  */
-import type { SerialPort } from 'serialport';
+import type { SerialPort } from './serial-port.js';
 import { hex } from './byte-sequence.js';
 import { DeviceLink } from './device-link.js';
 import { closeSerialPort, openSerialPort, watchSerialPort, writeSerial } from './serial-port.js';

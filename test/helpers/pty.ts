@@ -65,7 +65,7 @@ export class PtyPair {
 /** The test's side of a serial line: write bytes as a scanner would, read what the service sends. */
 export class DeviceEnd {
   received = Buffer.alloc(0);
-  /** performance-free arrival log: [time (performance.now()), chunk]. */
+  /** Every chunk as it arrived: [performance.now(), bytes]. */
   readonly chunks: [number, Buffer][] = [];
 
   constructor(readonly port: SerialPort) {

@@ -2,6 +2,9 @@
  * Serial scanners through the running service, over real pty pairs with the real
  * serialport binding: what a station gate's scanner sends, and what the service makes of it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { NumberedEvent, ScanEvent, ScannerStateEvent } from '../../src/events/event-bus.js';
 import { PtyPair, until, type DeviceEnd } from '../helpers/pty.js';
@@ -16,9 +19,6 @@ interface Rig {
 }
 
 async function rig(t: Test, scanner: Record<string, unknown> = {}): Promise<Rig> {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'mleg-pty-'));
   const pty = await PtyPair.open(dir, 'gate');
   const s = await startService({ config: { scanners: [{ id: 'gate-1', type: 'serial', path: pty.path, baudRate: 9600, ...scanner }] } });
