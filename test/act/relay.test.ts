@@ -2,7 +2,7 @@
  * Gate relays: the serial relay over a real pty (the bytes a CH340 relay module would
  * receive), the HID relay's feature reports, pulses, unplugging and reconnecting.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -16,12 +16,19 @@ import { PtyPair, until } from '../helpers/pty.js';
 const ON = 'A0 01 01 A2';
 const OFF = 'A0 01 00 A1';
 
+/**
+ * The relay opens `cable`, a symlink to the pty, so the test decides when a board plugged
+ * back becomes reachable: only after its own end is open (opening a serial port flushes
+ * what arrived before, which would swallow the relay's first command).
+ */
 async function serialRig(t: Test) {
   const dir = mkdtempSync(join(tmpdir(), 'mleg-relay-'));
   const pty = await PtyPair.open(dir, 'relay');
+  const cable = join(dir, 'cable');
+  symlinkSync(pty.path, cable);
   let device = await pty.device();
   const { log, lines } = captureLog();
-  const relay = createRelay({ id: 'turnstile', type: 'serial-relay', path: pty.path, relay: 1 }, { log, minDelayMs: 20, maxDelayMs: 100 });
+  const relay = createRelay({ id: 'turnstile', type: 'serial-relay', path: cable, relay: 1 }, { log, minDelayMs: 20, maxDelayMs: 100 });
   relay.start();
   t.teardown(async () => {
     await relay.stop();
@@ -31,14 +38,22 @@ async function serialRig(t: Test) {
   });
   await until(() => relay.status.state === 'connected', 5000, 'the relay to connect');
   return {
-    pty,
     relay,
     lines,
     get device() {
       return device;
     },
-    async reopenDevice() {
+    /** Unplugs the board: both pty ends vanish. */
+    async unplug() {
+      await device.close();
+      await pty.kill();
+      rmSync(cable);
+    },
+    /** Plugs it back: the test's end is open before the relay can reach it. */
+    async plugBack() {
+      await pty.start();
       device = await pty.device();
+      symlinkSync(pty.path, cable);
       return device;
     },
   };
@@ -71,13 +86,11 @@ t.test('serial relay: a second pulse while open extends it', async (t) => {
 t.test('serial relay unplugged: reported, a pulse does not throw, plugged back it is driven to the wanted state', async (t) => {
   const r = await serialRig(t);
   await until(() => r.device.hex === OFF);
-  await r.device.close();
-  await r.pty.kill();
+  await r.unplug();
   await until(() => r.relay.status.state === 'disconnected', 5000, 'disconnected');
   t.doesNotThrow(() => r.relay.pulse(3000));
   t.ok(r.lines.some((l) => l.msg === 'relay not connected: the gate stays shut until it is back' && l.output === 'turnstile'));
-  await r.pty.start();
-  const device = await r.reopenDevice();
+  const device = await r.plugBack();
   await until(() => r.relay.status.state === 'connected', 5000, 'reconnected');
   await until(() => device.hex === ON, 2000, 'the pulse still running when it came back: on');
 });
