@@ -2,8 +2,10 @@
 /** The `mleg` command. Exit codes: 0 success (or VALID), 1 failure (or another verdict), 2 usage or configuration error. */
 import { ConfigError } from './config/config.js';
 import { demoCommand } from './commands/demo.js';
+import { devicesCommand } from './commands/devices.js';
 import { issuerCommand } from './commands/issuer.js';
 import { scanImageCommand } from './commands/scan-image.js';
+import { scanCommand } from './commands/scan.js';
 import { serve } from './commands/serve.js';
 import { USAGE, UsageError } from './commands/usage.js';
 import { verifyCommand } from './commands/verify.js';
@@ -21,6 +23,10 @@ async function main([command, ...args]: string[]): Promise<number | undefined> {
       return scanImageCommand(args);
     case 'demo':
       return demoCommand(args);
+    case 'devices':
+      return devicesCommand(args);
+    case 'scan':
+      return scanCommand(args);
     case 'issuer':
       return issuerCommand(args);
     case 'wallet':

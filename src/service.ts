@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { Terminal } from './act/terminal.js';
 import type { Config } from './config/config.js';
 import { EventBus, type ScannerStatus } from './events/event-bus.js';
 import { buildApp } from './http/app.js';
@@ -66,8 +67,19 @@ export class Service {
       startedAt: this.startedAt,
     });
     await this.#app.listen({ host: this.config.http.host, port: this.config.http.port });
+    this.#attachTerminal();
     this.#ready = true;
     return this.#app.server.address() as AddressInfo;
+  }
+
+  /** Scanners, relays and lanes from the config (src/act/terminal.ts). */
+  #attachTerminal(): void {
+    const { scanners, outputs, lanes } = this.config;
+    if (scanners.length === 0 && outputs.length === 0 && lanes.length === 0) return;
+    const terminal = new Terminal({ config: { scanners, outputs, lanes }, verifier: this.verifier, bus: this.bus, log: this.log });
+    this.scanners = () => terminal.status();
+    this.onStop(() => terminal.stop());
+    terminal.start();
   }
 
   onStop(stop: () => unknown): void {

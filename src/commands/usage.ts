@@ -17,6 +17,9 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg demo    [--config FILE] [--json] [--qr FILE.png]
                                           print fresh demo payloads (VALID, REVOKED, EXPIRED) and curl commands;
                                           --qr also draws the VALID one as a QR image
+  mleg devices [--profiles]               list attached serial and USB HID devices, their profile and a config snippet
+  mleg scan    [--config FILE] [--scanner ID]...
+                                          open the configured scanners (no gate relays); print each read and its verdict
 
   mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI
                      [--alg ES256|EdDSA] [--name NAME] [--status-bits 1|2|4|8] [--status-size N]

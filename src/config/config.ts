@@ -8,17 +8,12 @@ import { fileURLToPath } from 'node:url';
 import type { ImageOptions } from '../scan/image/decode-image.js';
 import { QR_DECODERS } from '../scan/image/qr-decoder.js';
 import { applySchema, ConfigError, type Field } from './schema.js';
+import { checkTerminalConfig, TERMINAL_SCHEMA, type TerminalConfig } from './terminal.js';
 
 export { ConfigError } from './schema.js';
+export type { LaneConfig, OutputConfig, ScannerConfig } from './terminal.js';
 
-export interface ScannerConfig {
-  id: string;
-  type: 'serial';
-  path: string;
-  baudRate: number;
-}
-
-export interface Config {
+export interface Config extends TerminalConfig {
   http: {
     host: string;
     port: number;
@@ -45,7 +40,6 @@ export interface Config {
   cache: { credentials: number };
   events: { heartbeatSeconds: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-  scanners: ScannerConfig[];
   image: ImageOptions;
 }
 
@@ -114,19 +108,6 @@ export const CONFIG_SCHEMA: Field = {
       kind: 'object',
       fields: { level: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
     },
-    scanners: {
-      kind: 'array',
-      default: [],
-      item: {
-        kind: 'object',
-        fields: {
-          id: { kind: 'string', nonEmpty: true, required: true },
-          type: { kind: 'enum', values: ['serial'], required: true },
-          path: { kind: 'string', path: true, nonEmpty: true, required: true },
-          baudRate: { kind: 'integer', default: 9600, min: 50, max: 4000000 },
-        },
-      },
-    },
     image: {
       kind: 'object',
       fields: {
@@ -135,6 +116,7 @@ export const CONFIG_SCHEMA: Field = {
         timeoutMs: { kind: 'integer', default: 5000, min: 10, max: 120000 },
       },
     },
+    ...TERMINAL_SCHEMA,
   },
 };
 
@@ -155,11 +137,7 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Conf
   if (config.admin.token !== null && config.admin.token.length < MIN_ADMIN_TOKEN) {
     throw new ConfigError(`${source}: "admin.token" must be at least ${MIN_ADMIN_TOKEN} characters`);
   }
-  const ids = new Set<string>();
-  config.scanners.forEach((s, i) => {
-    if (ids.has(s.id)) throw new ConfigError(`${source}: "scanners[${i}].id" repeats the id "${s.id}"`);
-    ids.add(s.id);
-  });
+  checkTerminalConfig(config, source);
   return config;
 }
 

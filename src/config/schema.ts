@@ -3,11 +3,12 @@
  * type and default, so an unknown key or a wrong type is reported by its dotted name.
  */
 export type Field =
-  | { kind: 'string'; default?: string | null; nullable?: boolean; path?: boolean; nonEmpty?: boolean; required?: boolean }
+  | { kind: 'string'; default?: string | null; nullable?: boolean; path?: boolean; nonEmpty?: boolean; required?: boolean; pattern?: { re: RegExp; want: string } }
   | { kind: 'integer'; default?: number; min?: number; max?: number; required?: boolean }
   | { kind: 'boolean'; default?: boolean; required?: boolean }
   | { kind: 'enum'; values: readonly string[]; default?: string; required?: boolean }
-  | { kind: 'object'; fields: Record<string, Field>; required?: boolean }
+  /** An object; when absent, filled with its fields' defaults, or left out when `optional`. */
+  | { kind: 'object'; fields: Record<string, Field>; required?: boolean; optional?: boolean }
   /** An object with free keys and values of one kind (e.g. URI → file). */
   | { kind: 'map'; value: Field; required?: boolean }
   | { kind: 'array'; item: Field; default?: unknown[]; maxItems?: number; required?: boolean }
@@ -30,7 +31,7 @@ export function applySchema(field: Field, value: unknown, key: string, ctx: Cont
   };
   if (value === undefined) {
     if ('default' in field && field.default !== undefined) return structuredClone(field.default);
-    if (field.kind === 'object') return applySchema(field, {}, key, ctx);
+    if (field.kind === 'object' && !field.optional) return applySchema(field, {}, key, ctx);
     if (field.kind === 'map') return {};
     if (field.required) throw new ConfigError(`${ctx.source}: "${key}" is required`);
     return undefined;
@@ -40,6 +41,7 @@ export function applySchema(field: Field, value: unknown, key: string, ctx: Cont
       if (value === null && field.nullable) return null;
       if (typeof value !== 'string') return fail(field.nullable ? 'a string or null' : 'a string');
       if (field.nonEmpty && value.length === 0) return fail('a non-empty string');
+      if (field.pattern !== undefined && !field.pattern.re.test(value)) return fail(field.pattern.want);
       return field.path ? ctx.resolvePath(value) : value;
     case 'integer': {
       const min = field.min ?? Number.MIN_SAFE_INTEGER;
