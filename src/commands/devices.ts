@@ -63,7 +63,7 @@ export function describeDevices(serial: Discovery, hid: HidListing): string {
   }
   out.push(
     '',
-    'Put a snippet into "scanners" (relays into "outputs") of the config file, tie scanners to relays',
+    'Paste a snippet into the config file (several scanners share one "scanners" array; relays go into "outputs"), tie scanners to relays',
     'in "lanes", and try it with: mleg scan --config FILE. Known models: mleg devices --profiles.',
     '',
   );
@@ -94,7 +94,7 @@ function describeMatch(
   } else snippet.path = device.path;
   if (match !== undefined) snippet.profile = match.profile.id;
   if (relay) snippet.relay = 1;
-  lines.push(`    ${relay ? '"outputs"' : '"scanners"'}: ${JSON.stringify(snippet).replace(/,"/g, ', "').replace(/":/g, '": ')}`);
+  lines.push(`    ${relay ? '"outputs"' : '"scanners"'}: [${JSON.stringify(snippet).replace(/,"/g, ', "').replace(/":/g, '": ')}]`);
   return lines;
 }
 

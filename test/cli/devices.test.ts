@@ -44,7 +44,8 @@ t.test('a station with devices: profiles matched, snippets the config accepts', 
   t.match(text, /\/dev\/ttyACM1 {2}05e0:1900\n {4}Zebra \(Symbol\) .*: not supported: SNAPI/);
   t.match(text, /\/dev\/ttyACM2 {2}abcd:0001\n {4}no known profile; usable as a generic serial scanner/);
   t.match(text, /\/dev\/hidraw2 {2}046d:c31c {2}USB Keyboard {2}usage page 0001 usage 6\n {4}no known profile\n/);
-  const snippets = [...text.matchAll(/^ {4}"(scanners|outputs)": (\{.*\})$/gm)].map((m) => [m[1]!, JSON.parse(m[2]!)] as const);
+  // Each snippet is a pasteable `"scanners": [ … ]` (or "outputs") line.
+  const snippets = [...text.matchAll(/^ {4}"(scanners|outputs)": (\[\{.*\}\])$/gm)].map((m) => [m[1]!, JSON.parse(m[2]!)[0]] as const);
   t.same(
     snippets.map(([list, s]) => `${list} ${s.type} ${s.profile ?? '-'}`),
     ['scanners serial honeywell', 'outputs serial-relay lctech-ch340-relay', 'scanners serial -', 'scanners hid-pos newland', 'outputs hid-relay dcttech-usb-relay'],
