@@ -1,6 +1,6 @@
 /** Key pairs for issuers and devices, kept as JWKs on disk. */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import type { JwsAlg } from '../jws/signature.js';
 
 export interface KeyPairJwk {
@@ -55,9 +55,4 @@ export function publicPart(jwk: JWK): JWK {
 /** The trust-list entry (SPEC 4) for an issuer key. */
 export function trustListEntry(issuer: IssuerKey): Record<string, unknown> {
   return { ...issuer.publicJwk, kid: issuer.kid, alg: issuer.alg, iss: issuer.iss, ...(issuer.name !== undefined ? { name: issuer.name } : {}) };
-}
-
-/** RFC 7638 thumbprint: a stable, non-personal id for a device key. */
-export function keyThumbprint(publicJwk: JWK): Promise<string> {
-  return calculateJwkThumbprint(publicJwk, 'sha256');
 }

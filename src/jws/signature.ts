@@ -6,8 +6,6 @@ import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node
 
 export type JwsAlg = 'ES256' | 'EdDSA';
 
-export const JWS_ALGS: readonly JwsAlg[] = ['ES256', 'EdDSA'];
-
 export function isJwsAlg(value: unknown): value is JwsAlg {
   return value === 'ES256' || value === 'EdDSA';
 }

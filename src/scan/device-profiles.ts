@@ -99,16 +99,12 @@ const PROFILE_SCHEMA: Field = {
   },
 };
 
-interface RawInterface {
-  interface: InterfaceKind;
-  productId: string;
+/** A profile interface as written in the JSON file: byte sequences and the product name as text. */
+type RawInterface = Omit<ProfileInterface, 'productName' | 'feedback' | 'relay'> & {
   productName?: string;
-  serial?: SerialSettings;
-  framing: { suffix: Suffix; idleMs: number };
   feedback: { good?: string; bad?: string };
-  relay?: { channels: number; report: 'output' | 'feature'; on: string; off: string };
-  note: string;
-}
+  relay?: Omit<NonNullable<ProfileInterface['relay']>, 'on' | 'off'> & { on: string; off: string };
+};
 
 /** Validates one profile document; throws an Error naming the file and the key. */
 export function parseProfile(doc: unknown, id: string, source: string): DeviceProfile {

@@ -104,12 +104,23 @@ export class StatusLists implements StatusLookup {
     if (refused !== undefined) return { state: 'unavailable', reason: refused };
     const entry = this.#entries.get(uri);
     if (entry !== undefined && this.#clock() < entry.retryAt && !this.#inflight.has(uri)) return answer;
-    return this.#load(uri).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds).answer);
+    return this.refresh(uri).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds).answer);
   }
 
-  /** Fetches (or re-reads) the list of `uri` now; resolves when done, whatever the outcome. */
+  /**
+   * Fetches (or re-reads) the list of `uri` now; resolves when done, whatever the outcome.
+   * One fetch per URI at a time: concurrent callers share it.
+   */
   refresh(uri: string): Promise<void> {
-    return this.#load(uri);
+    let pending = this.#inflight.get(uri);
+    if (pending === undefined) {
+      this.#o.log.debug({ uri }, 'fetching status list');
+      const file = this.#o.files[uri];
+      const read = file !== undefined ? () => readFile(file, 'latin1').then((t) => t.trim()) : () => fetchStatusListText(uri, this.#o);
+      pending = this.#settle(uri, read).finally(() => this.#inflight.delete(uri));
+      this.#inflight.set(uri, pending);
+    }
+    return pending;
   }
 
   /** Refreshes every known list; says for each whether its list changed. */
@@ -189,19 +200,6 @@ export class StatusLists implements StatusLookup {
     if (entry.retryAt > 0) return entry.retryAt;
     if (entry.fetchedAt === undefined || entry.list === undefined) return undefined;
     return entry.fetchedAt + Math.min(entry.list.ttl ?? Infinity, this.#o.refreshSeconds) * 1000;
-  }
-
-  /** One fetch per URI at a time: concurrent callers share it. */
-  #load(uri: string): Promise<void> {
-    let pending = this.#inflight.get(uri);
-    if (pending === undefined) {
-      this.#o.log.debug({ uri }, 'fetching status list');
-      const file = this.#o.files[uri];
-      const read = file !== undefined ? () => readFile(file, 'latin1').then((t) => t.trim()) : () => fetchStatusListText(uri, this.#o);
-      pending = this.#settle(uri, read).finally(() => this.#inflight.delete(uri));
-      this.#inflight.set(uri, pending);
-    }
-    return pending;
   }
 
   /** Reads a token with `read`, verifies it and caches it, or records the failure. */

@@ -16,6 +16,3 @@ export const VERDICTS = [
 ] as const;
 
 export type Verdict = (typeof VERDICTS)[number];
-
-/** Verdicts reached before the issuer's signature is known good: nothing of the credential may be shown. */
-export const UNVERIFIED_VERDICTS: ReadonlySet<Verdict> = new Set(['MALFORMED', 'UNKNOWN_ISSUER', 'BAD_SIGNATURE']);

@@ -7,7 +7,7 @@ import { runMleg } from '../helpers/cli.js';
 import { hidInfo } from '../helpers/hid.js';
 
 t.test('on this machine with no udevadm on PATH (and maybe no libusb): exit 0 and says what it saw', async (t) => {
-  const run = runMleg(['devices'], { ...process.env, PATH: dirname(process.execPath) });
+  const run = runMleg(['devices'], { env: { ...process.env, PATH: dirname(process.execPath) } });
   t.equal(await run.exited, 0, run.stderr());
   const out = run.stdout();
   t.match(out, /^Serial ports\n/);

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { EventBus } from '../../src/events/event-bus.js';
-import { createLogger, type Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/logger.js';
 import { Service } from '../../src/service.js';
 import type { Verifier } from '../../src/verifier.js';
-import { auditedSink } from './log-audit.js';
+import { captureLog } from './log.js';
 import { createSite, type Site } from './site.js';
 
 export interface TestService extends Site {
@@ -40,8 +40,7 @@ export async function startService(o: TestServiceOptions = {}): Promise<TestServ
   const site = createSite({ log: { level: 'debug' }, ...o.config });
   for (const [name, content] of Object.entries(o.files ?? {})) writeFileSync(join(site.dir, name), content);
   const config = loadConfig(site.configFile);
-  const logs: Record<string, unknown>[] = [];
-  const log = createLogger(config.log.level, auditedSink((line) => logs.push(line)));
+  const { log, lines: logs } = captureLog(config.log.level);
   const service = new Service(config, log);
   const { port } = await service.start(o.ready === undefined ? {} : { ready: o.ready });
   return {

@@ -8,6 +8,7 @@ import { StatusArchive } from '../../src/status/status-archive.js';
 import { StatusLists, type StatusListsOptions } from '../../src/status/status-lists.js';
 import type { StatusAnswer } from '../../src/verify/status-answer.js';
 import { makeIssuer, trustListOf } from '../helpers/world.js';
+import { auditedSink } from '../helpers/log-audit.js';
 import { StatusServer } from '../helpers/status-server.js';
 
 const issuer = makeIssuer();
@@ -32,7 +33,7 @@ function lists(o: Partial<StatusListsOptions> = {}): StatusLists {
     maxRedirects: 3,
     files: {},
     archive: undefined,
-    log: createLogger('silent'),
+    log: createLogger('debug', auditedSink()),
     clock: () => clock,
     ...o,
   });
@@ -138,11 +139,10 @@ t.test('fetch limits: timeout, redirects, size, https only', async (t) => {
   t.match(await ask(s, hang), { state: 'unavailable', reason: /no answer within 300 ms/ });
   t.ok(Date.now() - started < 2000, 'bounded by the timeout');
 
-  const target = server.token('/target', list(`${server.base}/r0`));
+  server.token('/target', list(`${server.base}/r0`));
   for (let i = 0; i < 5; i++) server.route(`/r${i}`, (_req, res) => res.writeHead(302, { location: i === 4 ? '/target' : `/r${i + 1}` }).end());
   server.route('/r0', (_req, res) => res.writeHead(302, { location: '/r3' }).end());
   t.match(await ask(s, `${server.base}/r0`), { state: 'found' }, 'two redirects are followed; sub is the URI asked for');
-  void target;
   const s2 = lists({ maxRedirects: 1 });
   t.teardown(() => s2.close());
   t.match(await ask(s2, `${server.base}/r0`), { state: 'unavailable', reason: /more than 1 redirects/ });

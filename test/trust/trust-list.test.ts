@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { generateKeyPairJwk } from '../../src/issuer/keys.js';
-import { parseTrustList, TrustListError } from '../../src/trust/trust-list.js';
+import { parseTrustList } from '../../src/trust/trust-list.js';
 import { loadTrustList, TrustStore } from '../../src/trust/trust-store.js';
 
 const ec = () => ({ ...generateKeyPairJwk('ES256').publicJwk, alg: 'ES256', iss: 'PL-MC' });
@@ -82,5 +82,4 @@ t.test('watching: the file is reloaded when it changes', async (t) => {
   writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'two' }] }));
   while (!store.current.keys.has('two') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   t.ok(store.current.keys.has('two'), 'a valid edit is taken');
-  t.ok(TrustListError);
 });
