@@ -1,0 +1,118 @@
+/**
+ * A population of holders for the benchmarks: one issuer, N holders each with their own
+ * credential and device key, one status list covering them all (every one valid), and
+ * fresh presentations drawn Zipf-like (a few holders present very often, most rarely),
+ * as at a station where commuters pass every day and visitors once.
+ *
+ * Presentations are made ahead of a measurement (signing costs about as much as
+ * verifying) with the presentation time set to when they are made.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueCredential } from '../src/issuer/credential.js';
+import { trustListEntry, type IssuerKey, type SigningKey } from '../src/issuer/keys.js';
+import { makePresentation } from '../src/issuer/presentation.js';
+import { signStatusList } from '../src/issuer/status-list.js';
+import type { JwsAlg } from '../src/jws/signature.js';
+import { DAY, STUDENT, makeDevice, makeIssuer } from '../test/helpers/world.js';
+
+export const POPULATION_STATUS_URI = 'https://status.bench/lists/1';
+
+export interface Holder {
+  credential: string;
+  device: SigningKey;
+}
+
+/** A small seeded generator (mulberry32), so every run draws the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Draws 0..n-1 with P(k) ∝ 1/(k+1)^s (Zipf), by binary search over the cumulative weights. */
+export function zipfSampler(n: number, s: number, random: () => number): () => number {
+  const cumulative = new Float64Array(n);
+  let sum = 0;
+  for (let k = 0; k < n; k++) cumulative[k] = sum += 1 / (k + 1) ** s;
+  return () => {
+    const x = random() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+export class Population {
+  readonly issuer: IssuerKey;
+  readonly holders: Holder[];
+  readonly statusList: string;
+  readonly #draw: () => number;
+  #made = 0;
+
+  constructor(o: { holders?: number; alg?: JwsAlg; zipf?: number; seed?: number } = {}) {
+    const n = o.holders ?? 10_000;
+    const alg = o.alg ?? 'ES256';
+    const now = Math.floor(Date.now() / 1000);
+    this.issuer = makeIssuer({ alg, iss: 'PL-BENCH', kid: 'bench-1' });
+    this.holders = Array.from({ length: n }, (_, i) => {
+      const device = makeDevice(alg);
+      const credential = issueCredential({
+        issuer: this.issuer,
+        student: STUDENT,
+        device: device.publicJwk,
+        status: { uri: POPULATION_STATUS_URI, idx: i },
+        iat: now - 30 * DAY,
+        exp: now + 300 * DAY,
+        jti: `bench-${i}`,
+      });
+      return { credential, device };
+    });
+    this.statusList = signStatusList(this.issuer, { uri: POPULATION_STATUS_URI, bits: 1, statuses: new Uint8Array(n), iat: now - 60 });
+    this.#draw = zipfSampler(n, o.zipf ?? 1, seededRandom(o.seed ?? 2026));
+  }
+
+  /** `count` fresh presentations (distinct proofs), holders drawn Zipf-like, presented at `iat` (default now). */
+  presentations(count: number, iat = Math.floor(Date.now() / 1000)): string[] {
+    return Array.from({ length: count }, () => {
+      const holder = this.holders[this.#draw()]!;
+      return makePresentation(holder.credential, holder.device, { iat, jti: `bench-${(this.#made++).toString(36).padStart(16, '0')}` });
+    });
+  }
+
+  /** How many distinct holders appear in `payloads`. */
+  static distinctCredentials(payloads: string[]): number {
+    return new Set(payloads.map((p) => p.slice(0, p.indexOf('~')))).size;
+  }
+
+  /** A site folder: trust list, status list file and a config for `mleg serve` (`extra` merged over it). */
+  writeSite(extra: Record<string, unknown> = {}): { dir: string; configFile: string; remove: () => void } {
+    const dir = mkdtempSync(join(tmpdir(), 'mleg-bench-site-'));
+    writeFileSync(join(dir, 'trust.json'), JSON.stringify({ keys: [trustListEntry(this.issuer)] }));
+    writeFileSync(join(dir, 'status.jwt'), this.statusList);
+    const configFile = join(dir, 'config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        http: { host: '127.0.0.1', port: 0 },
+        trust: { file: 'trust.json' },
+        status: { files: { [POPULATION_STATUS_URI]: 'status.jwt' } },
+        log: { level: 'warn' },
+        cache: { credentials: this.holders.length * 2 },
+        ...extra,
+      }),
+    );
+    return { dir, configFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+}
