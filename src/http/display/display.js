@@ -162,6 +162,8 @@
     es.onopen = () => {
       retryMs = 1000;
       lastMessageAt = Date.now();
+      // Back after a break: the service may have restarted with other settings.
+      if (document.body.dataset.connection === 'lost') void loadConfig(false);
       setConnected(true);
     };
     es.onerror = () => {
@@ -193,19 +195,22 @@
     }
   }
 
-  async function loadConfig() {
+  /** Reads this screen's settings; the first time, then connects to the stream. */
+  async function loadConfig(first) {
     try {
       const res = await fetch(`/v1/display/config${laneQuery}`, { cache: 'no-store' });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       config = await res.json();
     } catch {
-      setConnected(false);
-      setTimeout(loadConfig, 2000);
+      if (first) {
+        setConnected(false);
+        setTimeout(() => loadConfig(true), 2000);
+      }
       return;
     }
     $('lane-name').textContent = config.lane === null ? 'wszystkie / all lanes' : config.lane;
     $('lane-note').hidden = config.known;
-    connect();
+    if (first) connect();
   }
 
   // ---- manual entry: a keyboard-wedge scanner types and ends with Enter; a paste goes at once
@@ -265,5 +270,5 @@
   setInterval(tick, 1000);
   setInterval(watchdog, 1000);
   idle();
-  void loadConfig();
+  void loadConfig(true);
 })();
