@@ -66,6 +66,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     lines.push(`${verdict}:`, payload, `  curl -s ${url} -H 'content-type: text/plain' --data-binary '${payload}'`, '');
   }
   lines.push('A second curl of the VALID payload answers REPLAYED: each presentation is accepted once.');
+  lines.push(`Or paste a payload into the result display: ${url.replace('/v1/verify', '/')}`);
   if (values.qr !== undefined) {
     lines.push(`The VALID payload is drawn in ${values.qr}: show it on a screen, photograph it, and post the photo within 90 s:`);
     lines.push(`  curl -s ${url.replace('/v1/verify', '/v1/verify/image')} -H 'content-type: image/jpeg' --data-binary @photo.jpg`);

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageOptions } from '../scan/image/decode-image.js';
 import { QR_DECODERS } from '../scan/image/qr-decoder.js';
+import { DISPLAY_SCHEMA, type DisplayConfig } from './display.js';
 import { applySchema, ConfigError, type Field } from './schema.js';
 import { checkTerminalConfig, TERMINAL_SCHEMA, type TerminalConfig } from './terminal.js';
 
@@ -41,6 +42,7 @@ export interface Config extends TerminalConfig {
   events: { heartbeatSeconds: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   image: ImageOptions;
+  display: DisplayConfig;
 }
 
 const seconds = (value: number, min = 0): Field => ({ kind: 'integer', default: value, min });
@@ -116,6 +118,7 @@ export const CONFIG_SCHEMA: Field = {
         timeoutMs: { kind: 'integer', default: 5000, min: 10, max: 120000 },
       },
     },
+    display: DISPLAY_SCHEMA,
     ...TERMINAL_SCHEMA,
   },
 };

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Verifier } from '../verifier.js';
 import { adminRoutes } from './admin-routes.js';
+import { displayRoutes } from './display-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { imageRoutes } from './image-routes.js';
@@ -36,7 +37,7 @@ export interface AppOptions {
   config: Config;
   ready: () => boolean;
   scanners: () => ScannerStatus[];
-  /** Open /v1/events streams (shared with the metrics). */
+  /** Open event streams, /v1/events and the display's (shared with the metrics). */
   streams: Set<ServerResponse>;
   version: string;
   startedAt: Date;
@@ -122,6 +123,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   await app.register(stateRoutes, { verifier, scanners: o.scanners, startedAt: o.startedAt, version: o.version, ready: o.ready });
   await app.register(metricsRoutes, { metrics });
   if (config.admin.token !== null) await app.register(adminRoutes, { token: config.admin.token, verifier });
+  if (config.display.enabled) await app.register(displayRoutes, { display: config.display, bus: o.bus, heartbeatMs: config.events.heartbeatSeconds * 1000, open: o.streams, terminal: config });
   return app;
 }
 

@@ -99,7 +99,7 @@ export class Metrics {
         for (const s of sources.scanners()) this.set({ scanner: s.id }, s.state === 'connected' ? 1 : 0);
       },
     });
-    new Gauge({ name: 'mleg_event_stream_clients', help: 'Open /v1/events streams', registers, collect() { this.set(sources.eventClients()); } });
+    new Gauge({ name: 'mleg_event_stream_clients', help: 'Open event streams (/v1/events and the display page\'s /v1/display/events)', registers, collect() { this.set(sources.eventClients()); } });
   }
 
   recordVerification(source: string, result: VerifyResult, seconds: number): void {

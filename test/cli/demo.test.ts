@@ -21,6 +21,7 @@ t.test('the text form says what each payload is and how to try it with curl', as
   t.match(run.stdout, /DEMO/);
   for (const v of ['VALID', 'REVOKED', 'EXPIRED']) t.match(run.stdout, new RegExp(`${v}:\\nMLEG1:`));
   t.match(run.stdout, /curl -s http:\/\/127\.0\.0\.1:8080\/v1\/verify -H 'content-type: text\/plain' --data-binary 'MLEG1:/);
+  t.match(run.stdout, /paste a payload into the result display: http:\/\/127\.0\.0\.1:8080\/\n/);
 });
 
 t.test('--qr draws the VALID payload as a QR image that the image route verifies', async (t) => {

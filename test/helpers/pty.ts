@@ -6,9 +6,13 @@
  * starting it again brings it back under the same link path.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
+import type { Test } from 'tap';
+import type { NumberedEvent, ScanEvent, ScannerStateEvent } from '../../src/events/event-bus.js';
+import { startService, type TestService } from './service.js';
 
 export async function until(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;
@@ -90,4 +94,36 @@ export class DeviceEnd {
   close(): Promise<void> {
     return new Promise((resolve) => (this.port.isOpen ? this.port.close(() => resolve()) : resolve()));
   }
+}
+
+/** A running service whose one serial scanner sits on a pty pair, the test playing the scanner. */
+export interface ScannerRig {
+  s: TestService;
+  pty: PtyPair;
+  device: DeviceEnd;
+  /** What the service published, as it happened. */
+  scans: ScanEvent[];
+  states: ScannerStateEvent[];
+}
+
+/**
+ * Starts a service with `config(ptyPath)` (a serial scanner on the pty's path), opens the
+ * device end and waits for the scanner to connect; all of it is torn down with the test.
+ */
+export async function startScannerService(t: Test, config: (path: string) => Record<string, unknown>): Promise<ScannerRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-pty-'));
+  const pty = await PtyPair.open(dir, 'gate');
+  const s = await startService({ config: config(pty.path) });
+  const scans: ScanEvent[] = [];
+  const states: ScannerStateEvent[] = [];
+  s.bus.subscribe((e: NumberedEvent) => (e.type === 'scan' ? scans.push(e.data) : states.push(e.data)));
+  const device = await pty.device();
+  t.teardown(async () => {
+    await device.close();
+    await s.close();
+    await pty.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await until(() => s.service.scanners().every((x) => x.state === 'connected'), 5000, 'the scanner to connect');
+  return { s, pty, device, scans, states };
 }

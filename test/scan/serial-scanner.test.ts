@@ -2,39 +2,11 @@
  * Serial scanners through the running service, over real pty pairs with the real
  * serialport binding: what a station gate's scanner sends, and what the service makes of it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import type { NumberedEvent, ScanEvent, ScannerStateEvent } from '../../src/events/event-bus.js';
-import { PtyPair, until, type DeviceEnd } from '../helpers/pty.js';
-import { startService, type TestService } from '../helpers/service.js';
+import { startScannerService, until, type ScannerRig as Rig } from '../helpers/pty.js';
 
-interface Rig {
-  s: TestService;
-  pty: PtyPair;
-  device: DeviceEnd;
-  scans: ScanEvent[];
-  states: ScannerStateEvent[];
-}
-
-async function rig(t: Test, scanner: Record<string, unknown> = {}): Promise<Rig> {
-  const dir = mkdtempSync(join(tmpdir(), 'mleg-pty-'));
-  const pty = await PtyPair.open(dir, 'gate');
-  const s = await startService({ config: { scanners: [{ id: 'gate-1', type: 'serial', path: pty.path, baudRate: 9600, ...scanner }] } });
-  const scans: ScanEvent[] = [];
-  const states: ScannerStateEvent[] = [];
-  s.bus.subscribe((e: NumberedEvent) => (e.type === 'scan' ? scans.push(e.data) : states.push(e.data)));
-  const device = await pty.device();
-  t.teardown(async () => {
-    await device.close();
-    await s.close();
-    await pty.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await until(() => s.service.scanners()[0]?.state === 'connected', 5000, 'the scanner to connect');
-  return { s, pty, device, scans, states };
-}
+const rig = (t: Test, scanner: Record<string, unknown> = {}): Promise<Rig> =>
+  startScannerService(t, (path) => ({ scanners: [{ id: 'gate-1', type: 'serial', path, baudRate: 9600, ...scanner }] }));
 
 const verdicts = (r: Rig) => r.scans.map((e) => e.result.verdict);
 
