@@ -17,6 +17,7 @@ import { CAMERA_SHOTS, photograph } from '../test/helpers/phone-screen.js';
 import { World } from '../test/helpers/world.js';
 import { readCorpus, wasRead } from '../test/helpers/zxing-corpus.js';
 import { printRatios } from './measure.js';
+import { writeReport, type Figure } from './report.js';
 
 const DECODERS: QrDecoderName[] = ['zxing-js', 'zxing-wasm'];
 const LONG_CODE = 'qrcode-5/19.png';
@@ -55,6 +56,15 @@ world.close();
 
 const onePassRates: [string, number][] = [];
 const wholePathRates: [string, number][] = [];
+const figures: Figure[] = [];
+const notes: string[] = [];
+/** Times per image as figures, each against the first decoder's (the baseline row of the ratios). */
+/** How many of `total` were read, as a share (report values print with decimals). */
+const readShare = (name: string, read: number, total: number): Figure => ({ name: `${name} (${read} of ${total})`, value: (100 * read) / total, unit: '%' });
+const msPerImage = (name: string, what: string, ms: number): Figure => {
+  const baseline = figures.find((f) => f.name === `${DECODERS[0]}: ms per image, ${what}`);
+  return { name: `${name}: ms per image, ${what}`, value: ms, unit: 'ms', ...(baseline !== undefined ? { ratio: ms / baseline.value, baseline: baseline.name } : {}) };
+};
 process.stdout.write(`corpus: test/fixtures/zxing-qrcode, ${corpus.length} images at 0°\n`);
 const long = `${LONG_CODE} (${corpus.find((c) => c.name === LONG_CODE)!.expected.length} chars)`;
 process.stdout.write(`  ${'decoder'.padEnd(12)} ${'one pass'.padStart(9)} ${'retries'.padStart(9)} ${'ms, pass'.padStart(9)} ${'ms, path'.padStart(9)}   ${long}\n`);
@@ -81,6 +91,13 @@ for (const name of DECODERS) {
   wholePathRates.push([`${name}: images per second, bytes to codes`, 1000 / path]);
   const reads = (n: number) => `${n}/${corpus.length}`.padStart(9);
   process.stdout.write(`  ${name.padEnd(12)} ${reads(onePass)} ${reads(withRetries)} ${pass.toFixed(2).padStart(9)} ${path.toFixed(2).padStart(9)}   ${longRead ? 'read' : 'missed'}\n`);
+  figures.push(
+    readShare(`${name}: corpus read, one pass`, onePass, corpus.length),
+    readShare(`${name}: corpus read, with retries`, withRetries, corpus.length),
+    msPerImage(name, 'one pass on grey pixels', pass),
+    msPerImage(name, 'bytes to codes', path),
+  );
+  notes.push(`${name}: ${long} ${longRead ? 'read' : 'missed'}`);
 }
 printRatios(`corpus speed (best of ${ROUNDS} rounds)`, [...onePassRates, ...wholePathRates]);
 
@@ -90,6 +107,7 @@ for (const name of DECODERS) {
   let read = 0;
   for (const c of walletCodes) if ((await texts(decoder, c.image)).includes(c.payload)) read += 1;
   process.stdout.write(`  ${name.padEnd(12)} ${`${read}/${WALLET_CODES}`.padStart(9)}\n`);
+  figures.push(readShare(`${name}: our codes as the wallet draws them, read`, read, WALLET_CODES));
 }
 
 process.stdout.write(`\nphone-screen set: ${shots.length} camera pictures of ~${shots[0]!.payload.length}-character presentations (test/helpers/phone-screen.ts)\n`);
@@ -105,4 +123,11 @@ for (const name of DECODERS) {
     else if (found.pass !== 'as is') outcomes.push(`${shot.name}: ${found.pass}`);
   }
   process.stdout.write(`  ${name.padEnd(12)} ${`${read}/${shots.length}`.padStart(9)}   ${outcomes.length === 0 ? 'all at the first pass' : outcomes.join('; ')}\n`);
+  figures.push(readShare(`${name}: phone-screen set, read`, read, shots.length));
 }
+
+notes.push(
+  `corpus: test/fixtures/zxing-qrcode, ${corpus.length} images at 0°; times are the best of ${ROUNDS} rounds; ` +
+    `"bytes to codes" is what a request costs (sharp, the decoding thread, the retries); our codes are fresh presentations in each run`,
+);
+writeReport('decode', 'Images: QR decoding on the corpus and on our own codes', figures, notes);

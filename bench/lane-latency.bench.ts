@@ -22,6 +22,7 @@ import { SerialPort } from 'serialport';
 import { PtyPair, until, type DeviceEnd } from '../test/helpers/pty.js';
 import { startService } from '../test/helpers/service.js';
 import { percentile } from './measure.js';
+import { writeReport, type Figure } from './report.js';
 
 const SCANS = 300;
 const WARMUP = 20;
@@ -136,6 +137,21 @@ try {
   process.stdout.write(`  verdicts: ${[...verdicts].join(', ')}\n`);
   const worst = Math.max(percentile(relay, 99), percentile(sse, 99));
   process.stdout.write(`  p99 under the ${BUDGET_MS} ms budget: ${worst < BUDGET_MS ? 'yes' : 'NO'} (${worst.toFixed(2)} ms)\n`);
+  const figures: Figure[] = [
+    { name: 'baseline: bare pty round trip, p50', value: b50, unit: 'ms' },
+    { name: 'baseline: bare pty round trip, p99', value: b99, unit: 'ms' },
+  ];
+  for (const [to, v] of [['relay "on" bytes', relay], ['SSE event: scan', sse]] as const) {
+    const p50 = percentile(v, 50);
+    const p99 = percentile(v, 99);
+    figures.push(
+      { name: `last scan byte -> ${to}, p50`, value: p50, unit: 'ms', ratio: p50 / b50, baseline: 'baseline: bare pty round trip, p50' },
+      { name: `last scan byte -> ${to}, p99`, value: p99, unit: 'ms', ratio: p99 / b99, baseline: 'baseline: bare pty round trip, p99', target: `< ${BUDGET_MS} ms`, met: p99 < BUDGET_MS },
+    );
+  }
+  writeReport('lane', 'Scanner path: a scan on a serial pty to the relay bytes and the SSE event', figures, [
+    `${SCANS} scans after ${WARMUP} warm-up, status list cached, one process (service, ptys via socat, SSE client); verdicts: ${[...verdicts].join(', ')}`,
+  ]);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -70,7 +70,7 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
     for await (const chunk of response.body) {
       size += chunk.byteLength;
       if (size > maxBytes) throw new Error(`response is over the ${maxBytes}-byte limit`);
-      chunks.push(Buffer.from(chunk));
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
   }
   return Buffer.concat(chunks).toString('latin1').trim();

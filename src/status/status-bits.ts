@@ -17,12 +17,22 @@ export function isStatusBits(value: unknown): value is StatusBits {
 export function inflateStatusList(lst: string, maxBytes = MAX_INFLATED_BYTES): Parsed<Uint8Array> {
   if (!isBase64url(lst) || lst.length === 0) return { ok: false, reason: '"lst" is not base64url' };
   try {
-    return { ok: true, value: new Uint8Array(inflateSync(Buffer.from(lst, 'base64url'), { maxOutputLength: maxBytes })) };
+    return { ok: true, value: ownBytes(inflateSync(Buffer.from(lst, 'base64url'), { maxOutputLength: maxBytes })) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, reason: `"lst" inflates to more than ${maxBytes} bytes` };
     return { ok: false, reason: `"lst" is not ZLIB data (${(err as Error).message})` };
   }
+}
+
+/**
+ * zlib's output as a plain Uint8Array over an ArrayBuffer of its own: a large output
+ * already has one (not copied again); a small one may be a view into a shared pool, and is
+ * copied, so that holding the list holds nothing else and its buffer can move between threads.
+ */
+function ownBytes(out: Buffer): Uint8Array {
+  const tight = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength && out.buffer instanceof ArrayBuffer;
+  return tight ? new Uint8Array(out.buffer) : new Uint8Array(out);
 }
 
 export function entryCount(bytes: Uint8Array, bits: StatusBits): number {

@@ -5,7 +5,7 @@
  */
 import { KEY_CHOOSING_HEADERS, firstPresent, isPlainObject, parseCompactJws, type Parsed } from '../jws/compact.js';
 import { verifySignature } from '../jws/signature.js';
-import type { TrustList } from '../trust/trust-list.js';
+import type { TrustedKey, TrustList } from '../trust/trust-list.js';
 import { entryCount, inflateStatusList, isStatusBits, MAX_INFLATED_BYTES, type StatusBits } from './status-bits.js';
 
 export const STATUS_LIST_TYP = 'statuslist+jwt';
@@ -33,9 +33,9 @@ export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string
   if (header.typ !== STATUS_LIST_TYP) return fail(`header "typ" must be "${STATUS_LIST_TYP}"`);
   const forbidden = firstPresent(header, KEY_CHOOSING_HEADERS);
   if (forbidden !== undefined) return fail(`header "${forbidden}" is not allowed`);
-  const key = typeof header.kid === 'string' ? trust.keys.get(header.kid) : undefined;
-  if (key === undefined) return fail(`no trusted key with kid ${JSON.stringify(header.kid)}`);
-  if (header.alg !== key.alg) return fail(`"alg" ${JSON.stringify(header.alg)} is not ${key.alg}, the alg of key "${key.kid}"`);
+  const trusted = trustedKey(header, trust);
+  if (!trusted.ok) return fail(trusted.reason);
+  const key = trusted.value;
   if (!verifySignature(key.alg, key.key, parsed.value.signingInput, parsed.value.signature)) {
     return fail('signature does not verify');
   }
@@ -66,6 +66,32 @@ export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string
       jwt,
     },
   };
+}
+
+/**
+ * `list`, verified earlier, against another trust list. The token is the same, so only
+ * its key and signature can change the outcome: those are checked again, the bytes are kept.
+ */
+export function reverifyStatusList(list: StatusList, trust: TrustList): Parsed<StatusList> {
+  const fail = (reason: string): Parsed<StatusList> => ({ ok: false, reason: `status list: ${reason}` });
+  const { jwt } = list;
+  const header = JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf('.')), 'base64url').toString('utf8')) as Record<string, unknown>;
+  const trusted = trustedKey(header, trust);
+  if (!trusted.ok) return fail(trusted.reason);
+  const key = trusted.value;
+  const lastDot = jwt.lastIndexOf('.');
+  if (!verifySignature(key.alg, key.key, jwt.slice(0, lastDot), Buffer.from(jwt.slice(lastDot + 1), 'base64url'))) {
+    return fail('signature does not verify');
+  }
+  return { ok: true, value: key.iss === list.iss ? list : { ...list, iss: key.iss } };
+}
+
+/** The trust-list key a token's header names, if its `alg` is that key's. */
+function trustedKey(header: Record<string, unknown>, trust: TrustList): Parsed<TrustedKey> {
+  const key = typeof header.kid === 'string' ? trust.keys.get(header.kid) : undefined;
+  if (key === undefined) return { ok: false, reason: `no trusted key with kid ${JSON.stringify(header.kid)}` };
+  if (header.alg !== key.alg) return { ok: false, reason: `"alg" ${JSON.stringify(header.alg)} is not ${key.alg}, the alg of key "${key.kid}"` };
+  return { ok: true, value: key };
 }
 
 /** Why a verified list cannot answer for a credential of `iss` at `nowSeconds`, or undefined. */

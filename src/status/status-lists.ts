@@ -2,18 +2,21 @@
  * The status lists the service knows, one per URI (SPEC 5): answered from memory
  * whenever a usable list is cached, refreshed in the background after `ttl` or
  * `refreshSeconds` (the shorter), fetched once for all the verifications waiting on a
- * URI, kept when a fetch fails, restored from the archive at start.
+ * URI, kept when a fetch fails, restored from the archive at start. Fetching and checking
+ * a list (parse, signature, inflate) happen on the status list thread, so that a list of
+ * millions of entries does not hold up the verifications on this one.
  */
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import type { Parsed } from '../jws/compact.js';
 import type { TrustList } from '../trust/trust-list.js';
 import type { StatusAnswer, StatusLookup } from '../verify/status-answer.js';
 import { statusAt } from './status-bits.js';
-import { fetchStatusListText, refusedUri, type FetchLimits } from './fetch-status-list.js';
+import { refusedUri, type FetchLimits } from './fetch-status-list.js';
 import type { StatusArchive } from './status-archive.js';
-import { unusableReason, verifyStatusListToken, type StatusList } from './status-list-token.js';
+import { reverifyStatusList, unusableReason, verifyStatusListToken, type StatusList } from './status-list-token.js';
+import { StatusListThread } from './status-list-thread.js';
 
 export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
@@ -62,6 +65,7 @@ export class StatusLists implements StatusLookup {
   readonly #entries: LRUCache<string, Entry>;
   readonly #inflight = new Map<string, Promise<void>>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #thread = new StatusListThread();
   #closed = false;
 
   constructor(options: StatusListsOptions) {
@@ -81,16 +85,17 @@ export class StatusLists implements StatusLookup {
   start(): void {
     const archived = this.#o.archive?.loadAll((file, why) => this.#o.log.warn({ file, why }, 'status archive: unreadable file skipped')) ?? [];
     for (const { uri, jwt, fetchedAt } of archived) {
-      const verified = verifyStatusListToken(jwt, this.#o.trust(), uri);
+      const trust = this.#o.trust();
+      const verified = verifyStatusListToken(jwt, trust, uri);
       if (!verified.ok) {
         this.#o.log.warn({ uri, why: verified.reason }, 'status archive: list no longer verifies; skipped');
         continue;
       }
-      this.#accept(uri, verified.value, fetchedAt, false);
+      this.#accept(uri, verified.value, trust, fetchedAt, false);
       this.#o.log.info({ uri, iat: verified.value.iat }, 'status list restored from archive');
     }
     for (const [uri, file] of Object.entries(this.#o.files)) {
-      this.#settle(uri, () => readFileSync(file, 'latin1').trim());
+      this.#loadNow(uri, file);
       watchFile(file, { interval: 1000, persistent: false }, (curr, prev) => {
         if (curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size) void this.refresh(uri);
       });
@@ -98,26 +103,31 @@ export class StatusLists implements StatusLookup {
   }
 
   lookup(uri: string, idx: number, iss: string, nowSeconds: number): StatusAnswer | Promise<StatusAnswer> {
-    const { answer, fetchMayHelp } = this.#answerFromCache(uri, idx, iss, nowSeconds);
-    if (!fetchMayHelp) return answer;
+    const answer = this.#answerFromCache(uri, idx, iss, nowSeconds);
+    if (answer.state !== 'unavailable') return answer;
+    const cached = this.#entries.get(uri)?.list;
+    if (cached !== undefined && cached.iss !== iss) return answer; // another issuer's list: fetching cannot help
     const refused = this.#o.files[uri] === undefined ? refusedUri(uri, this.#o.allowHttp) : undefined;
     if (refused !== undefined) return { state: 'unavailable', reason: refused };
     const entry = this.#entries.get(uri);
     if (entry !== undefined && this.#clock() < entry.retryAt && !this.#inflight.has(uri)) return answer;
-    return this.refresh(uri).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds).answer);
+    return this.refresh(uri).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds));
   }
 
   /**
    * Fetches (or re-reads) the list of `uri` now; resolves when done, whatever the outcome.
-   * One fetch per URI at a time: concurrent callers share it.
+   * One fetch per URI at a time: concurrent callers share it. The fetch and the check of the
+   * token run on the status list thread; the checked list is swapped in at once.
    */
   refresh(uri: string): Promise<void> {
     let pending = this.#inflight.get(uri);
     if (pending === undefined) {
       this.#o.log.debug({ uri }, 'fetching status list');
-      const file = this.#o.files[uri];
-      const read = file !== undefined ? () => readFile(file, 'latin1').then((t) => t.trim()) : () => fetchStatusListText(uri, this.#o);
-      pending = this.#settle(uri, read).finally(() => this.#inflight.delete(uri));
+      const trust = this.#o.trust();
+      pending = this.#thread
+        .load(uri, this.#o.files[uri], this.#o, trust)
+        .then((outcome) => this.#take(uri, outcome, trust))
+        .finally(() => this.#inflight.delete(uri));
       this.#inflight.set(uri, pending);
     }
     return pending;
@@ -163,37 +173,46 @@ export class StatusLists implements StatusLookup {
     this.#closed = true;
     for (const uri of [...this.#timers.keys()]) this.#unschedule(uri);
     for (const file of Object.values(this.#o.files)) unwatchFile(file);
+    this.#thread.close();
   }
 
-  /** The answer from what is cached, and whether fetching could change it. */
-  #answerFromCache(uri: string, idx: number, iss: string, nowSeconds: number): { answer: StatusAnswer; fetchMayHelp: boolean } {
+  /** The answer from what is cached. */
+  #answerFromCache(uri: string, idx: number, iss: string, nowSeconds: number): StatusAnswer {
     const entry = this.#entries.get(uri);
     const list = entry === undefined ? undefined : this.#trustedList(uri, entry);
     if (list === undefined) {
       const error = entry?.lastAttempt?.error;
-      return { answer: { state: 'unavailable', reason: `no status list for ${uri}${error === undefined ? '' : `: ${error}`}` }, fetchMayHelp: true };
+      return { state: 'unavailable', reason: `no status list for ${uri}${error === undefined ? '' : `: ${error}`}` };
     }
     const why = unusableReason(list, iss, nowSeconds, this.#o.maxAgeSeconds);
-    if (why !== undefined) return { answer: { state: 'unavailable', reason: why }, fetchMayHelp: list.iss === iss };
-    this.#refreshIfDue(uri, entry!);
+    if (why !== undefined) return { state: 'unavailable', reason: why };
+    this.#refreshIfDue(uri, entry!, nowSeconds);
     const value = statusAt(list.bytes, list.bits, idx);
-    return { answer: value === undefined ? { state: 'past-end', entries: list.entries } : { state: 'found', value }, fetchMayHelp: false };
+    return value === undefined ? { state: 'past-end', entries: list.entries } : { state: 'found', value };
   }
 
-  /** The entry's list, verified again if the trust list changed since; dropped if it no longer verifies. */
+  /**
+   * The entry's list, its key and signature checked again if the trust list changed since
+   * (the bytes are those already decoded); dropped if it no longer verifies.
+   */
   #trustedList(uri: string, entry: Entry): StatusList | undefined {
     const trust = this.#o.trust();
     if (entry.list === undefined || entry.verifiedWith === trust) return entry.list;
-    const again = verifyStatusListToken(entry.list.jwt, trust, uri);
+    const again = reverifyStatusList(entry.list, trust);
     entry.list = again.ok ? again.value : undefined;
     entry.verifiedWith = trust;
     if (!again.ok) this.#o.log.warn({ uri, why: again.reason }, 'status list dropped after trust list change');
     return entry.list;
   }
 
-  #refreshIfDue(uri: string, entry: Entry): void {
+  /**
+   * Starts a background refresh when one is due and none runs (the timer normally has).
+   * The lookup's own time is checked first: reading the clock costs as much as the rest of
+   * a lookup, and is needed only once that time says a refresh is due.
+   */
+  #refreshIfDue(uri: string, entry: Entry, nowSeconds: number): void {
     const due = this.#nextRefreshAt(entry);
-    if (due !== undefined && this.#clock() >= due && !this.#inflight.has(uri)) void this.refresh(uri);
+    if (due !== undefined && (nowSeconds + 1) * 1000 > due && this.#clock() >= due && !this.#inflight.has(uri)) void this.refresh(uri);
   }
 
   #nextRefreshAt(entry: Entry): number | undefined {
@@ -202,43 +221,48 @@ export class StatusLists implements StatusLookup {
     return entry.fetchedAt + Math.min(entry.list.ttl ?? Infinity, this.#o.refreshSeconds) * 1000;
   }
 
-  /** Reads a token with `read`, verifies it and caches it, or records the failure. */
-  #settle(uri: string, read: () => string | Promise<string>): Promise<void> {
-    const done = (text: string): void => {
-      const why = this.#take(uri, text);
-      if (why !== undefined) this.#failed(uri, why);
-    };
+  /** Reads and checks a local list on the spot (at start, which is synchronous). */
+  #loadNow(uri: string, file: string): void {
+    const trust = this.#o.trust();
+    let text: string;
     try {
-      const text = read();
-      if (typeof text === 'string') return Promise.resolve(done(text));
-      return text.then(done, (err: Error) => this.#failed(uri, err.message));
+      text = readFileSync(file, 'latin1').trim();
     } catch (err) {
-      return Promise.resolve(this.#failed(uri, (err as Error).message));
+      return this.#failed(uri, (err as Error).message);
     }
+    this.#take(uri, verifyStatusListToken(text, trust, uri), trust);
   }
 
   /**
-   * Verifies a fetched token and caches it; returns why not when it is refused or unusable.
-   * Whose credentials it may answer for is decided per lookup (its signer's `iss`), so a
+   * Caches a verified token, or records why not when it is refused or unusable. Whose
+   * credentials it may answer for is decided per lookup (its signer's `iss`), so a
    * credential of one issuer pointing at another's list cannot keep that list from being cached.
    */
-  #take(uri: string, text: string): string | undefined {
-    const verified = verifyStatusListToken(text, this.#o.trust(), uri);
-    if (!verified.ok) return verified.reason;
+  #take(uri: string, verified: Parsed<StatusList>, trust: TrustList): void {
+    if (!verified.ok) return this.#failed(uri, verified.reason);
     const list = verified.value;
+    const refused = this.#refusal(uri, list);
+    if (refused !== undefined) return this.#failed(uri, refused);
+    this.#accept(uri, list, trust, this.#clock(), this.#o.files[uri] === undefined);
+    // A list that verifies but is already expired or too old is kept (it is the newest there is),
+    // yet counts as a failed attempt, so verifications do not wait on a refetch every time.
+    const unusable = unusableReason(list, list.iss, Math.floor(this.#clock() / 1000), this.#o.maxAgeSeconds);
+    if (unusable !== undefined) this.#failed(uri, unusable);
+  }
+
+  /** Why a verified list may not replace the one cached for `uri`, or undefined. */
+  #refusal(uri: string, list: StatusList): string | undefined {
     const cached = this.#entries.get(uri)?.list;
     if (cached !== undefined && list.iss !== cached.iss) return `status list: signed by key "${list.kid}" of another issuer than the list it would replace`;
     if (cached !== undefined && list.iat < cached.iat) return `status list: older (iat ${list.iat}) than the one cached (iat ${cached.iat})`;
-    this.#accept(uri, list, this.#clock(), this.#o.files[uri] === undefined);
-    // A list that verifies but is already expired or too old is kept (it is the newest there is),
-    // yet counts as a failed attempt, so verifications do not wait on a refetch every time.
-    return unusableReason(list, list.iss, Math.floor(this.#clock() / 1000), this.#o.maxAgeSeconds);
+    return undefined;
   }
 
-  #accept(uri: string, list: StatusList, fetchedAt: number, persist: boolean): void {
+  /** Caches `list` (verified with `trust`) for `uri`, replacing what was there in one step. */
+  #accept(uri: string, list: StatusList, trust: TrustList, fetchedAt: number, persist: boolean): void {
     const entry: Entry = {
       list,
-      verifiedWith: this.#o.trust(),
+      verifiedWith: trust,
       fetchedAt,
       lastAttempt: { at: this.#clock(), ok: true },
       failures: 0,

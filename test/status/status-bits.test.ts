@@ -68,3 +68,12 @@ t.test('bad lst: not base64url, not zlib, truncated, over the cap', async (t) =>
   t.match(inflateStatusList(deflateSync(Buffer.alloc(2048)).toString('base64url'), 1024), { ok: false, reason: /more than 1024 bytes/ });
   t.ok(inflateStatusList(deflateSync(Buffer.alloc(1024)).toString('base64url'), 1024).ok, 'exactly at the cap');
 });
+
+t.test('the inflated bytes hold an ArrayBuffer of their own, whatever their size', async (t) => {
+  for (const size of [1, 64, 4095, 4096, 16 * 1024, 1_250_000]) {
+    const bytes = inflateStatusList(deflateSync(Buffer.alloc(size, 0x01)).toString('base64url'));
+    if (!bytes.ok) return t.fail(bytes.reason);
+    t.equal(bytes.value.length, size);
+    t.ok(bytes.value.buffer instanceof ArrayBuffer && bytes.value.byteOffset === 0 && bytes.value.buffer.byteLength === size, `${size} bytes`);
+  }
+});

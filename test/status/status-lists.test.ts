@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import t from 'tap';
 import { signStatusList } from '../../src/issuer/status-list.js';
 import { createLogger } from '../../src/logger.js';
@@ -256,4 +257,79 @@ t.test('a trust list change drops lists whose key is no longer trusted', async (
   t.match(await ask(s, uri), { state: 'found' });
   current = trustListOf(makeIssuer({ kid: 'someone-else' }));
   t.match(await ask(s, uri), { state: 'unavailable' });
+});
+
+t.test('a list refreshed in the background is swapped in whole: each lookup meanwhile answers from the old list or from the new', async (t) => {
+  const old = signStatusList(issuer, { uri: `${server.base}/swap-whole`, bits: 1, statuses: new Uint8Array(16), iat: nowS() - 10 });
+  const next = new Uint8Array(10_000_000);
+  next[3] = 1;
+  let body = old;
+  const uri = server.route('/swap-whole', (_req, res) => setTimeout(() => res.end(body), 20));
+  const s = lists({ maxBytes: 1024 * 1024 });
+  t.teardown(() => s.close());
+  t.same(await ask(s, uri, 3), { state: 'found', value: 0 });
+  body = signStatusList(issuer, { uri, bits: 1, statuses: next, iat: nowS() });
+  const seen = new Set<string>();
+  let done = false;
+  const refreshed = s.refresh(uri).then(() => (done = true));
+  while (!done) {
+    const [at3, at20] = [ask(s, uri, 3), ask(s, uri, 20)];
+    seen.add(JSON.stringify([at3, at20, s.state(nowS())[0]!.entries]));
+    await new Promise((r) => setImmediate(r));
+  }
+  await refreshed;
+  seen.add(JSON.stringify([ask(s, uri, 3), ask(s, uri, 20), s.state(nowS())[0]!.entries]));
+  const before = JSON.stringify([{ state: 'found', value: 0 }, { state: 'past-end', entries: 16 }, 16]);
+  const after = JSON.stringify([{ state: 'found', value: 1 }, { state: 'found', value: 0 }, 10_000_000]);
+  t.same([...seen], [before, after], 'never a mix of the two');
+});
+
+t.test('a signed list whose lst is truncated, not ZLIB or a zlib bomb is refused with the reason; the good list stays', async (t) => {
+  const good = list(`${server.base}/lst`, [2]);
+  let body = good;
+  const uri = server.route('/lst', (_req, res) => res.end(body));
+  const s = lists({ maxBytes: 1024 * 1024 });
+  t.teardown(() => s.close());
+  t.same(await ask(s, uri, 2), { state: 'found', value: 1 });
+  const whole = deflateSync(Buffer.alloc(4096));
+  const bad: [string, Buffer, RegExp][] = [
+    ['truncated', whole.subarray(0, whole.length - 6), /"lst" is not ZLIB data \(unexpected end of file\)/],
+    ['not ZLIB', Buffer.from('garbage, not a zlib stream'), /"lst" is not ZLIB data/],
+    ['a zlib bomb', deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }), /"lst" inflates to more than 16777216 bytes/],
+  ];
+  for (const [name, lst] of bad.map(([n, b]): [string, string] => [n, b.toString('base64url')])) {
+    body = signStatusList(issuer, { uri, bits: 1, statuses: [], iat: nowS(), claims: { status_list: { bits: 1, lst } } });
+    await s.refresh(uri);
+    t.match(s.state(nowS())[0]!.last_fetch, { ok: false, error: bad.find(([n]) => n === name)![2] }, name);
+    t.same(ask(s, uri, 2), { state: 'found', value: 1 }, `${name}: the good list stays`);
+  }
+});
+
+t.test('a reloaded trust list with the same key keeps the list without a fetch', async (t) => {
+  let current = trust;
+  const uri = server.token('/reload', list(`${server.base}/reload`, [6]));
+  const s = lists({ trust: () => current });
+  t.teardown(() => s.close());
+  t.same(await ask(s, uri, 6), { state: 'found', value: 1 });
+  current = trustListOf(issuer, makeIssuer({ kid: 'another' }));
+  t.same(ask(s, uri, 6), { state: 'found', value: 1 }, 'answered at once, signature checked again');
+  t.equal(server.hitsOf('/reload'), 1, 'no fetch');
+});
+
+t.test('a list counts as checked against the trust list in force when its refresh began', async (t) => {
+  let current = trust;
+  let release: () => void = () => {};
+  const uri = server.route('/slow-trust', (_req, res) => {
+    release = () => res.end(list(`${server.base}/slow-trust`, [9]));
+    if (server.hitsOf('/slow-trust') > 1) release(); // the first answer waits for the test
+  });
+  const s = lists({ trust: () => current });
+  t.teardown(() => s.close());
+  const refreshed = s.refresh(uri);
+  while (server.hitsOf('/slow-trust') === 0) await new Promise((r) => setTimeout(r, 10));
+  current = trustListOf(makeIssuer({ kid: 'someone-else' })); // the key is withdrawn while the fetch is under way
+  release();
+  await refreshed;
+  t.match(s.state(nowS())[0], { iat: nowS() - 10, last_fetch: { ok: true } }, 'the list was fetched and verified');
+  t.match(await ask(s, uri, 9), { state: 'unavailable', reason: /no trusted key/ }, 'checked again at the next lookup, and dropped');
 });

@@ -3,14 +3,14 @@
  * each with a deadline. A job still waiting at its deadline is dropped; a job running at
  * its deadline stops the worker, and the next job starts a fresh one.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startWorker } from '../../worker-thread.js';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
 import type { FoundCodes } from './find-codes.js';
 import type { GreyImage } from './grey-image.js';
 import type { QrDecoderName } from './qr-decoder.js';
 
-/** The worker's file next to this one: `.ts` when run from source (tsx), `.js` when built. */
-const WORKER_FILE = new URL(`./decode-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const WORKER_FILE = siblingModule('decode-worker', import.meta.url);
 
 interface Job {
   id: number;
@@ -18,17 +18,6 @@ interface Job {
   resolve: (found: FoundCodes) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
-}
-
-/**
- * The worker, from the built `.js`; from source, with tsx registered first (Node 20 does
- * not run `--import` preloads such as tsx in worker threads).
- */
-function startWorker(workerData: { decoder: QrDecoderName }): Worker {
-  if (WORKER_FILE.pathname.endsWith('.js')) return new Worker(WORKER_FILE, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_FILE.href)}); });`;
-  return new Worker(code, { eval: true, workerData });
 }
 
 export class DeadlinePassed extends Error {
@@ -82,7 +71,7 @@ export class DecoderThread {
   }
 
   #start(): Worker {
-    const worker = startWorker({ decoder: this.decoder });
+    const worker = startWorker(WORKER_FILE, { workerData: { decoder: this.decoder } });
     worker.unref();
     worker.on('message', (reply: DecodeReply) => {
       const job = this.#running;

@@ -1,0 +1,43 @@
+/**
+ * The status list thread: fetches (or reads) a status list token and checks it
+ * (`verifyStatusListToken`: parse, signature, inflate), then hands the decoded list to the
+ * main thread, its bytes moved rather than copied. A refresh of a list of millions of
+ * entries costs the main thread, where verifications run, next to nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { parentPort } from 'node:worker_threads';
+import type { Parsed } from '../jws/compact.js';
+import type { TrustedKey } from '../trust/trust-list.js';
+import { fetchStatusListText, type FetchLimits } from './fetch-status-list.js';
+import { verifyStatusListToken, type StatusList } from './status-list-token.js';
+
+export interface LoadRequest {
+  id: number;
+  uri: string;
+  /** A local file holding the token, read instead of fetching `uri`. */
+  file: string | undefined;
+  limits: FetchLimits;
+  /** The keys of the trust list to check the token against (KeyObjects cross threads). */
+  keys: TrustedKey[];
+}
+
+/** The list, or why it could not be had: read and check failures alike. */
+export interface LoadReply {
+  id: number;
+  outcome: Parsed<StatusList>;
+}
+
+const port = parentPort!;
+
+port.on('message', async ({ id, uri, file, limits, keys }: LoadRequest) => {
+  let outcome: Parsed<StatusList>;
+  try {
+    const text = file !== undefined ? (await readFile(file, 'latin1')).trim() : await fetchStatusListText(uri, limits);
+    const trust = { keys: new Map(keys.map((key) => [key.kid, key])), loadedAt: Date.now(), source: 'status list thread' };
+    outcome = verifyStatusListToken(text, trust, uri);
+  } catch (err) {
+    outcome = { ok: false, reason: (err as Error).message };
+  }
+  const reply: LoadReply = { id, outcome };
+  port.postMessage(reply, outcome.ok ? [outcome.value.bytes.buffer as ArrayBuffer] : []);
+});

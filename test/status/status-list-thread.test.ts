@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { signStatusList } from '../../src/issuer/status-list.js';
+import { verifyStatusListToken } from '../../src/status/status-list-token.js';
+import { StatusListThread } from '../../src/status/status-list-thread.js';
+import { makeIssuer, tamperSignature, trustListOf } from '../helpers/world.js';
+import { StatusServer } from '../helpers/status-server.js';
+
+const issuer = makeIssuer();
+const trust = trustListOf(issuer);
+const limits = { allowHttp: true, timeoutMs: 2000, maxBytes: 1024 * 1024, maxRedirects: 0 };
+const statuses = new Uint8Array(100_000);
+statuses[7] = 1;
+statuses[99_999] = 1;
+
+let server: StatusServer;
+const dir = mkdtempSync(join(tmpdir(), 'mleg-thread-'));
+t.before(async () => {
+  server = await StatusServer.start();
+});
+t.teardown(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+t.test('a list fetched or read on the thread is the list the check on this thread gives, its bytes moved over whole', async (t) => {
+  const thread = new StatusListThread();
+  t.teardown(() => thread.close());
+  const uri = `${server.base}/thread`;
+  const token = signStatusList(issuer, { uri, bits: 1, statuses, iat: 1_800_000_000, ttl: 300 });
+  server.token('/thread', token);
+  const file = join(dir, 'list.jwt');
+  writeFileSync(file, `${token}\n`);
+  const expected = verifyStatusListToken(token, trust, uri);
+  for (const [how, outcome] of [
+    ['fetched', await thread.load(uri, undefined, limits, trust)],
+    ['read from a file', await thread.load(uri, file, limits, trust)],
+  ] as const) {
+    t.same(outcome, expected, how);
+    if (!outcome.ok) continue;
+    t.ok(outcome.value.bytes instanceof Uint8Array && outcome.value.bytes.buffer.byteLength === outcome.value.bytes.length, `${how}: the bytes hold a buffer of their own`);
+  }
+});
+
+t.test('what cannot be fetched, read or checked comes back as the reason', async (t) => {
+  const thread = new StatusListThread();
+  t.teardown(() => thread.close());
+  const uri = `${server.base}/forged`;
+  server.token('/forged', tamperSignature(signStatusList(issuer, { uri, bits: 1, statuses, iat: 1_800_000_000 })));
+  t.match(await thread.load(uri, undefined, limits, trust), { ok: false, reason: /signature does not verify/ });
+  t.match(await thread.load(`${server.base}/nothing-here`, undefined, limits, trust), { ok: false, reason: /HTTP 404/ });
+  t.match(await thread.load(uri, join(dir, 'missing.jwt'), limits, trust), { ok: false, reason: /ENOENT/ });
+  t.match(await thread.load(uri, undefined, { ...limits, allowHttp: false }, trust), { ok: false, reason: /not https/ });
+  t.match(await thread.load(uri, undefined, limits, trustListOf(makeIssuer({ kid: 'someone-else' }))), { ok: false, reason: /no trusted key/ }, 'checked against the keys it was given');
+});
+
+t.test('closing answers the loads under way and every later one', async (t) => {
+  const thread = new StatusListThread();
+  const uri = server.route('/never', () => {});
+  const pending = thread.load(uri, undefined, limits, trust);
+  await new Promise((r) => setTimeout(r, 100));
+  thread.close();
+  t.same(await pending, { ok: false, reason: 'the status list thread is closed' });
+  t.same(await thread.load(uri, undefined, limits, trust), { ok: false, reason: 'the status list thread is closed' });
+});
