@@ -66,21 +66,31 @@ export class Population {
     const alg = o.alg ?? 'ES256';
     const now = Math.floor(Date.now() / 1000);
     this.issuer = makeIssuer({ alg, iss: 'PL-BENCH', kid: 'bench-1' });
-    this.holders = Array.from({ length: n }, (_, i) => {
-      const device = makeDevice(alg);
-      const credential = issueCredential({
-        issuer: this.issuer,
-        student: STUDENT,
-        device: device.publicJwk,
-        status: { uri: POPULATION_STATUS_URI, idx: i },
-        iat: now - 30 * DAY,
-        exp: now + 300 * DAY,
-        jti: `bench-${i}`,
-      });
-      return { credential, device };
-    });
+    this.holders = Array.from({ length: n }, (_, i) => this.#issue(i, `bench-${i}`, now));
     this.statusList = signStatusList(this.issuer, { uri: POPULATION_STATUS_URI, bits: 1, statuses: new Uint8Array(n), iat: now - 60 });
     this.#draw = zipfSampler(n, o.zipf ?? 1, seededRandom(o.seed ?? 2026));
+  }
+
+  #issue(idx: number, jti: string, now: number): Holder {
+    const device = makeDevice(this.issuer.alg);
+    const credential = issueCredential({
+      issuer: this.issuer,
+      student: STUDENT,
+      device: device.publicJwk,
+      status: { uri: POPULATION_STATUS_URI, idx },
+      iat: now - 30 * DAY,
+      exp: now + 300 * DAY,
+      jti,
+    });
+    return { credential, device };
+  }
+
+  /** One presentation each of `count` holders never seen before (as after a restart): two signature checks each. */
+  newcomers(count: number, iat = Math.floor(Date.now() / 1000)): string[] {
+    return Array.from({ length: count }, (_, i) => {
+      const { credential, device } = this.#issue(i % this.holders.length, `bench-new-${this.#made++}`, iat);
+      return makePresentation(credential, device, { iat });
+    });
   }
 
   /** `count` fresh presentations (distinct proofs), holders drawn Zipf-like, presented at `iat` (default now). */

@@ -36,7 +36,7 @@ export class Service {
     readonly config: Config,
     readonly log: Logger,
   ) {
-    this.verifier = new Verifier(config, log);
+    this.verifier = new Verifier(config, log, { threads: true });
     this.metrics = new Metrics({ verifier: this.verifier, scanners: () => this.scanners(), eventClients: () => this.#streams.size });
     this.verifier.observe((source, result, seconds) => this.metrics.recordVerification(source, result, seconds));
     this.bus.onListenerError = (err) => log.error({ err: (err as Error).message }, 'event listener failed');

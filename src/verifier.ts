@@ -2,9 +2,11 @@
  * The verification core assembled for a running process: trust list (reloaded on
  * change), status lists, caches and replay memory around the pure `verify`.
  */
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
+import { VerifierPool } from './pool/verifier-pool.js';
 import { MemoryReplayStore } from './replay/replay-store.js';
 import { StatusArchive } from './status/status-archive.js';
 import { StatusLists } from './status/status-lists.js';
@@ -16,18 +18,29 @@ import { verify, type VerifyDeps } from './verify/verify.js';
 /** Told of every verification: where it came from (http, batch, a scanner id), its result, how long it took. */
 export type VerificationObserver = (source: string, result: VerifyResult, seconds: number) => void;
 
+export interface VerifierOptions {
+  /**
+   * Verify on `config.workers` threads (default one per core) rather than on this one:
+   * for `mleg serve`. A single verification (`mleg verify`) is quicker without.
+   */
+  threads?: boolean;
+}
+
 export class Verifier {
   readonly trust: TrustStore;
   readonly status: StatusLists;
+  /** This thread's credential cache (all of it without threads). */
   readonly credentials: CredentialCache;
   readonly replay = new MemoryReplayStore();
+  /** Present when verifications run on threads (src/pool/). */
+  readonly pool: VerifierPool | undefined;
   readonly #deps: VerifyDeps;
   readonly #config: Config;
   readonly #log: Logger;
   #observers: VerificationObserver[] = [];
 
   /** Throws TrustListError when the trust list is missing or invalid. */
-  constructor(config: Config, log: Logger) {
+  constructor(config: Config, log: Logger, options: VerifierOptions = {}) {
     this.#config = config;
     this.#log = log;
     this.trust = new TrustStore(config.trust.file);
@@ -61,6 +74,23 @@ export class Verifier {
         onStatusUnavailable: s.onUnavailable,
       },
     };
+    const threads = config.workers ?? availableParallelism();
+    if (options.threads === true && threads > 1) {
+      this.pool = new VerifierPool({
+        threads,
+        settings: { policy: this.#deps.policy, cacheSize: config.cache.credentials, statusMaxAgeSeconds: s.maxAgeSeconds },
+        trust: () => this.trust.current,
+        status: this.status,
+        replay: this.replay,
+        fallback: (payloads, now) => this.#verifyHere(payloads, now),
+        log,
+      });
+    }
+  }
+
+  /** Credential cache counts, of every thread. */
+  get credentialCounts(): { hits: number; misses: number; size: number } {
+    return this.pool?.cache ?? this.credentials;
   }
 
   /** Restores and loads status lists; starts watching the trust list. */
@@ -76,23 +106,46 @@ export class Verifier {
   }
 
   /**
-   * Verifies one payload now. Synchronous when the status list is cached.
+   * Verifies one payload now. Synchronous when the status list is cached and no threads
+   * are used.
    * @param source what presented it: "http", "batch", "image", or a scanner id
    */
   verify(payload: string, source: string, now = Date.now()): VerifyResult | Promise<VerifyResult> {
-    if (this.#observers.length === 0) return verify(payload, now, this.#deps);
     const started = performance.now();
+    if (this.pool !== undefined) return this.pool.verify([payload], now).then(([result]) => this.#observe(source, result!, started));
+    if (this.#observers.length === 0) return verify(payload, now, this.#deps);
     const result = verify(payload, now, this.#deps);
     if (result instanceof Promise) return result.then((r) => this.#observe(source, r, started));
     return this.#observe(source, result, started);
+  }
+
+  /** Verifies payloads in order (replay memory sees them in that order), spread over the threads when there are any. */
+  async verifyAll(payloads: string[], source: string, now = Date.now()): Promise<VerifyResult[]> {
+    if (this.pool === undefined) {
+      const results: VerifyResult[] = [];
+      for (const payload of payloads) results.push(await this.verify(payload, source, now));
+      return results;
+    }
+    const started = performance.now();
+    const results = await this.pool.verify(payloads, now);
+    for (const result of results) this.#observe(source, result, started, results.length);
+    return results;
+  }
+
+  /** On this thread, in order: without threads, and for the jobs of a lost one. */
+  async #verifyHere(payloads: string[], now: number): Promise<VerifyResult[]> {
+    const results: VerifyResult[] = [];
+    for (const payload of payloads) results.push(await verify(payload, now, this.#deps));
+    return results;
   }
 
   observe(observer: VerificationObserver): void {
     this.#observers.push(observer);
   }
 
-  #observe(source: string, result: VerifyResult, started: number): VerifyResult {
-    const seconds = (performance.now() - started) / 1000;
+  /** @param of how many verifications shared the time since `started` */
+  #observe(source: string, result: VerifyResult, started: number, of = 1): VerifyResult {
+    const seconds = (performance.now() - started) / 1000 / of;
     for (const observer of this.#observers) {
       try {
         observer(source, result, seconds);
@@ -104,6 +157,7 @@ export class Verifier {
   }
 
   close(): void {
+    this.pool?.close();
     this.trust.close();
     this.status.close();
   }

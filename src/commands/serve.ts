@@ -2,21 +2,26 @@
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logger.js';
 import { Service } from '../service.js';
-import { parseCommand } from './usage.js';
+import { integerOption, parseCommand, UsageError } from './usage.js';
 
 /** Longest a stop may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 5000;
 
 export async function serve(args: string[]): Promise<void> {
-  const { values } = parseCommand(args, { config: { type: 'string', short: 'c' } });
+  const { values } = parseCommand(args, { config: { type: 'string', short: 'c' }, workers: { type: 'string', short: 'w' } });
   const config = loadConfig(values.config);
+  const workers = integerOption(values.workers, '--workers');
+  if (workers !== undefined) {
+    if (workers < 1 || workers > 256) throw new UsageError('--workers must be from 1 to 256');
+    config.workers = workers;
+  }
   const log = createLogger(config.log.level);
   const service = new Service(config, log);
   process.on('uncaughtException', (err) => log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'uncaught exception'));
   process.on('unhandledRejection', (err) => log.error({ err: String(err) }, 'unhandled rejection'));
   try {
     const address = await service.start();
-    log.info({ address: `${address.address}:${address.port}`, trust: config.trust.file }, 'mleg is ready');
+    log.info({ address: `${address.address}:${address.port}`, trust: config.trust.file, verifier_threads: service.verifier.pool?.size ?? 0 }, 'mleg is ready');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     process.stderr.write(`mleg: cannot listen on ${config.http.host}:${config.http.port} (${code})\n`);

@@ -8,7 +8,9 @@ export class UsageError extends Error {
 
 export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student IDs)
 
-  mleg serve   [--config FILE]            run the service (default: the embedded demo configuration)
+  mleg serve   [--config FILE] [--workers N]
+                                          run the service (default: the embedded demo configuration;
+                                          N verifier threads, default one per core)
   mleg verify  [--config FILE] PAYLOAD|-  verify one payload; prints the result as JSON
                                           exit 0 VALID, 1 any other verdict, 2 usage or configuration error
   mleg scan-image [--config FILE] [--json] FILE...

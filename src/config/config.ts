@@ -38,6 +38,8 @@ export interface Config extends TerminalConfig {
   };
   presentation: { requireProof: boolean; maxAgeSeconds: number; futureSkewSeconds: number };
   clockSkewSeconds: number;
+  /** Verifier threads for `mleg serve` (absent: one per core); 1 verifies on the main thread. */
+  workers?: number;
   cache: { credentials: number };
   events: { heartbeatSeconds: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
@@ -104,6 +106,8 @@ export const CONFIG_SCHEMA: Field = {
       },
     },
     clockSkewSeconds: seconds(30),
+    /** Verifier threads (src/pool/); absent: one per core. */
+    workers: { kind: 'integer', min: 1, max: 256 },
     cache: { kind: 'object', fields: { credentials: { kind: 'integer', default: 10000, min: 1 } } },
     events: { kind: 'object', fields: { heartbeatSeconds: { kind: 'integer', default: 15, min: 1, max: 3600 } } },
     log: {

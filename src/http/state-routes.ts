@@ -1,4 +1,4 @@
-/** GET /v1/state: what the service runs on — trust list, status lists, scanners. */
+/** GET /v1/state: what the service runs on — trust list, verifier threads, status lists, scanners. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ScannerStatus } from '../events/event-bus.js';
 import type { Verifier } from '../verifier.js';
@@ -19,6 +19,10 @@ const stateSchema = obj({
   trust: obj({
     loaded_at: { type: 'string', format: 'date-time' },
     keys: { type: 'array', items: obj({ kid: { type: 'string' }, iss: { type: 'string' }, alg: { type: 'string' }, name: nullable('string') }) },
+  }),
+  verifier: obj({
+    threads: { type: 'integer', description: 'verifier threads (0: verifications run on the main thread)' },
+    per_thread: { type: 'array', items: obj({ verified: { type: 'integer' }, in_hand: { type: 'integer' }, restarts: { type: 'integer' } }) },
   }),
   status_lists: {
     type: 'array',
@@ -60,6 +64,7 @@ export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, o
         loaded_at: new Date(trust.loadedAt).toISOString(),
         keys: [...trust.keys.values()].map((k) => ({ kid: k.kid, iss: k.iss, alg: k.alg, name: k.name ?? null })),
       },
+      verifier: { threads: o.verifier.pool?.size ?? 0, per_thread: o.verifier.pool?.threadStates() ?? [] },
       status_lists: o.verifier.status.state(),
       scanners: o.scanners(),
     };

@@ -45,12 +45,12 @@ export class Metrics {
       registers,
     });
     const { verifier } = sources;
-    const cache = verifier.credentials;
     new Gauge({
       name: 'mleg_credential_cache_hit_ratio',
       help: 'Share of verifications whose issuer signature outcome came from the cache',
       registers,
       collect() {
+        const cache = verifier.credentialCounts;
         const total = cache.hits + cache.misses;
         this.set(total === 0 ? 0 : cache.hits / total);
       },
@@ -61,11 +61,12 @@ export class Metrics {
       labelNames: ['outcome'],
       registers,
       collect() {
+        const cache = verifier.credentialCounts;
         this.set({ outcome: 'hit' }, cache.hits);
         this.set({ outcome: 'miss' }, cache.misses);
       },
     });
-    new Gauge({ name: 'mleg_credential_cache_entries', help: 'Credentials in the cache', registers, collect() { this.set(cache.size); } });
+    new Gauge({ name: 'mleg_credential_cache_entries', help: 'Credentials in the cache', registers, collect() { this.set(verifier.credentialCounts.size); } });
     new Gauge({ name: 'mleg_replay_store_entries', help: 'Accepted presentations remembered against replay', registers, collect() { this.set(verifier.replay.size); } });
     new Gauge({ name: 'mleg_trust_list_keys', help: 'Keys in the trust list in force', registers, collect() { this.set(verifier.trust.current.keys.size); } });
     const lists = () => verifier.status.state();

@@ -95,7 +95,7 @@ function trustedKey(header: Record<string, unknown>, trust: TrustList): Parsed<T
 }
 
 /** Why a verified list cannot answer for a credential of `iss` at `nowSeconds`, or undefined. */
-export function unusableReason(list: StatusList, iss: string, nowSeconds: number, maxAgeSeconds: number): string | undefined {
+export function unusableReason(list: Pick<StatusList, 'uri' | 'iss' | 'iat' | 'exp'>, iss: string, nowSeconds: number, maxAgeSeconds: number): string | undefined {
   if (list.iss !== iss) return `the status list at ${list.uri} is signed by another issuer than the credential's`;
   if (list.exp !== undefined && nowSeconds >= list.exp) return `the status list at ${list.uri} expired`;
   if (nowSeconds - list.iat > maxAgeSeconds) {

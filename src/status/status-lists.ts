@@ -66,6 +66,7 @@ export class StatusLists implements StatusLookup {
   readonly #inflight = new Map<string, Promise<void>>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #thread = new StatusListThread();
+  readonly #changeListeners: ((uri: string) => void)[] = [];
   #closed = false;
 
   constructor(options: StatusListsOptions) {
@@ -76,7 +77,10 @@ export class StatusLists implements StatusLookup {
       maxSize: MAX_TOTAL_BYTES,
       sizeCalculation: (entry) => 1 + (entry.list?.bytes.length ?? 0),
       dispose: (_entry, uri, reason) => {
-        if (reason !== 'set') this.#unschedule(uri);
+        if (reason !== 'set') {
+          this.#unschedule(uri);
+          this.#changed(uri);
+        }
       },
     });
   }
@@ -202,7 +206,37 @@ export class StatusLists implements StatusLookup {
     entry.list = again.ok ? again.value : undefined;
     entry.verifiedWith = trust;
     if (!again.ok) this.#o.log.warn({ uri, why: again.reason }, 'status list dropped after trust list change');
+    this.#changed(uri);
     return entry.list;
+  }
+
+  /**
+   * The list cached for `uri`, checked against the trust list in force, whether or not it
+   * is usable now; undefined when there is none.
+   */
+  current(uri: string): StatusList | undefined {
+    const entry = this.#entries.get(uri);
+    return entry === undefined ? undefined : this.#trustedList(uri, entry);
+  }
+
+  /** The URIs of the lists known (cached, or being tried). */
+  uris(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /** Calls `listener` with the URI whenever the list cached for it is replaced, checked again or dropped. */
+  onChange(listener: (uri: string) => void): void {
+    this.#changeListeners.push(listener);
+  }
+
+  #changed(uri: string): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener(uri);
+      } catch (err) {
+        this.#o.log.error({ uri, err: (err as Error).message }, 'status list change listener failed');
+      }
+    }
   }
 
   /**
@@ -271,6 +305,7 @@ export class StatusLists implements StatusLookup {
     this.#entries.set(uri, entry);
     this.#schedule(uri, entry);
     this.#o.log.debug({ uri, iat: list.iat, entries: list.entries, kid: list.kid }, 'status list accepted');
+    this.#changed(uri);
     if (persist && this.#o.archive !== undefined) {
       this.#o.archive.save({ uri, jwt: list.jwt, fetchedAt }).catch((err: Error) => {
         this.#o.log.error({ uri, err: err.message }, 'status archive: cannot save list');

@@ -116,9 +116,16 @@ function afterStatus(
     }
     const key = replayKey(claims.iss, claims.jti, presented.jti);
     const firstAt = replay.rememberOnce(key, nowSeconds, presented.iat + policy.proofMaxAgeSeconds);
-    if (firstAt !== undefined) {
-      return makeResult('REPLAYED', `this presentation was already accepted at ${isoSeconds(firstAt)}`, now, shown, presentedAt, statusChecked);
-    }
+    if (firstAt !== undefined) return replayed(makeResult('VALID', '', now, shown, presentedAt, statusChecked), firstAt);
   }
   return makeResult('VALID', `valid${note}`, now, shown, presentedAt, statusChecked);
+}
+
+/**
+ * The REPLAYED result for a presentation that was VALID but for replay memory, which
+ * first accepted it at `firstAtSeconds`. The verifier pool (src/pool/) decides replay on
+ * one thread after a worker found a presentation VALID, and answers with this.
+ */
+export function replayed(valid: VerifyResult, firstAtSeconds: number): VerifyResult {
+  return { ...valid, verdict: 'REPLAYED', valid: false, reason: `this presentation was already accepted at ${isoSeconds(firstAtSeconds)}` };
 }

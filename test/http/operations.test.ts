@@ -16,7 +16,8 @@ function parseMetrics(text: string): Map<string, number> {
 }
 
 t.test('/metrics after known traffic', async (t) => {
-  const s = await startService();
+  // One thread: the credential cache counts below are exact (test/pool/ sums them over threads).
+  const s = await startService({ config: { workers: 1 } });
   t.teardown(() => s.close());
   const verify = (payload: string) => fetch(`${s.url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: payload });
   const cred = s.credential();
@@ -27,7 +28,7 @@ t.test('/metrics after known traffic', async (t) => {
   await verify(replayed);
   await verify('MLEG1:nope');
   await fetch(`${s.url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [s.present(s.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } })), 'x'] }) });
-  s.verifier.verify(s.present(), 'gate-7');
+  await s.verifier.verify(s.present(), 'gate-7');
 
   const res = await fetch(`${s.url}/metrics`);
   t.equal(res.status, 200);

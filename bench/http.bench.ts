@@ -1,0 +1,174 @@
+/**
+ * HTTP: autocannon against `POST /v1/verify` of `mleg serve` (built, in its own process)
+ * with distinct fresh presentations (no replays; 10 000 holders drawn Zipf-like), against
+ * a Fastify route in its own process that does one bare `crypto.verify` per request
+ * (bench/baseline-server.ts), at 1, 10 and 100 connections; the same on 1 verifier thread
+ * and on one per core, for the scaling; and `/v1/verify/batch` with 100 per request.
+ * autocannon runs in this process, on the same 2 cores: every row pays for it alike.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Population } from './population.js';
+import { atLeastRatio, writeReport, type Figure } from './report.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECONDS = 4;
+const CONNECTIONS = [1, 10, 100];
+const BATCH = 100;
+
+interface Run {
+  rate: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  errors: number;
+  notValid: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+function startMleg(configFile: string, workers: number): ChildProcess {
+  return spawn(process.execPath, [`${ROOT}dist/cli.js`, 'serve', '--config', configFile, '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function startBaseline(jwk: unknown, proof: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}bench/baseline-server.ts`], {
+    env: { ...process.env, BASELINE_JWK: JSON.stringify(jwk), BASELINE_PROOF: proof },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** One autocannon run; every request gets the next body of `bodies` (none is sent twice). */
+async function load(url: string, path: string, connections: number, bodies: string[]): Promise<Run> {
+  let next = 0;
+  let notValid = 0;
+  const result = await autocannon({
+    url: `${url}${path}`,
+    connections,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          if (next >= bodies.length) throw new Error(`more than ${bodies.length} requests: make more presentations`);
+          return { ...request, body: bodies[next++]! };
+        },
+        onResponse: (_status, body) => {
+          if (!body.includes('"valid":true')) notValid++;
+          else if (body.includes('"valid":false')) notValid++;
+        },
+      },
+    ],
+  });
+  return { rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9, errors: result.errors + result.non2xx, notValid };
+}
+
+spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+const pop = new Population();
+const site = pop.writeSite();
+// The service listens where the bench says: the site config's port is rewritten per start.
+const siteConfig = JSON.parse(readFileSync(site.configFile, 'utf8')) as Record<string, unknown>;
+async function mleg(workers: number): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  writeFileSync(site.configFile, JSON.stringify({ ...siteConfig, http: { host: '127.0.0.1', port } }));
+  const child = startMleg(site.configFile, workers);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url);
+  // Warm up: most holders seen, as by mid-morning at a station.
+  for (let i = 0; i < 20; i++) {
+    const payloads = pop.presentations(1000);
+    await fetch(`${url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads }) });
+  }
+  return { url, child };
+}
+
+/** Enough fresh presentations for one run at up to `perSecond`. */
+function singles(perSecond: number): string[] {
+  return pop.presentations(Math.ceil(perSecond * (SECONDS + 2))).map((payload) => JSON.stringify({ payload }));
+}
+
+function batches(perSecond: number): string[] {
+  const count = Math.ceil((perSecond * (SECONDS + 2)) / BATCH);
+  return Array.from({ length: count }, () => JSON.stringify({ payloads: pop.presentations(BATCH) }));
+}
+
+const cores = availableParallelism();
+const holder = pop.holders[0]!;
+const proof = pop.presentations(1)[0]!.split('~')[1]!;
+const figures: Figure[] = [];
+const notes: string[] = [];
+const runs = new Map<string, Run>();
+let invalid = 0;
+
+const baseline = await startBaseline(holder.device.publicJwk, proof);
+for (const c of CONNECTIONS) runs.set(`baseline ${c}`, await load(baseline.url, '/v1/verify', c, singles(20_000)));
+await stop(baseline.child);
+
+for (const workers of [1, cores]) {
+  const service = await mleg(workers);
+  for (const c of CONNECTIONS) {
+    const run = await load(service.url, '/v1/verify', c, singles(workers * 12_000));
+    invalid += run.notValid + run.errors;
+    runs.set(`mleg ${workers} ${c}`, run);
+  }
+  const batch = await load(service.url, '/v1/verify/batch', 10, batches(workers * 12_000));
+  invalid += batch.notValid + batch.errors;
+  runs.set(`batch ${workers}`, { ...batch, rate: batch.rate * BATCH });
+  await stop(service.child);
+}
+site.remove();
+
+for (const c of CONNECTIONS) {
+  const base = runs.get(`baseline ${c}`)!;
+  const one = runs.get(`mleg 1 ${c}`)!;
+  const all = runs.get(`mleg ${cores} ${c}`)!;
+  figures.push({ name: `baseline route, ${c} conn: req/s`, value: base.rate, unit: '/s' });
+  figures.push(atLeastRatio(`POST /v1/verify, 1 thread, ${c} conn: req/s`, one.rate, '/s', `baseline route, ${c} conn`, base.rate, 0.85));
+  figures.push({ ...atLeastRatio(`POST /v1/verify, ${cores} threads, ${c} conn: req/s`, all.rate, '/s', `1 thread, ${c} conn`, one.rate, 1.7) });
+  for (const [name, run] of [[`baseline route`, base], ['1 thread', one], [`${cores} threads`, all]] as const) {
+    const p99Target = c === 10 && name !== 'baseline route' ? { target: '< 10 ms', met: run.p99 < 10 } : {};
+    figures.push({ name: `  ${name}, ${c} conn: latency p99`, value: run.p99, unit: 'ms', ...p99Target });
+    notes.push(`${name}, ${c} conn: p50 ${run.p50} ms, p99 ${run.p99} ms, p99.9 ${run.p999} ms`);
+  }
+}
+const b1 = runs.get('batch 1')!;
+const bn = runs.get(`batch ${cores}`)!;
+figures.push({ name: `POST /v1/verify/batch (${BATCH} each), 1 thread, 10 conn: presentations/s`, value: b1.rate, unit: '/s' });
+figures.push({ name: `POST /v1/verify/batch (${BATCH} each), ${cores} threads, 10 conn: presentations/s`, value: bn.rate, unit: '/s', ratio: bn.rate / b1.rate, baseline: 'batch, 1 thread' });
+notes.push(`answers that were not VALID or not 200, over every mleg run: ${invalid} (must be 0)`);
+notes.push(`autocannon in the bench process; ${SECONDS} s per run; ${cores} cores`);
+writeReport('http', 'HTTP: POST /v1/verify and /v1/verify/batch against a bare-verify Fastify route', figures, notes);
+if (invalid > 0) process.exitCode = 1;
