@@ -30,7 +30,7 @@ export function parseCompactJws(text: string): Parsed<CompactJws> {
   if (!isBase64url(h) || h.length === 0) return { ok: false, reason: 'header is not base64url' };
   if (!isBase64url(p) || p.length === 0) return { ok: false, reason: 'payload is not base64url' };
   if (!isBase64url(s)) return { ok: false, reason: 'signature is not base64url' };
-  const header = decodeJsonObject(h);
+  const header = decodeHeader(h);
   if (header === undefined) return { ok: false, reason: 'header is not a JSON object' };
   const payload = decodeJsonObject(p);
   if (payload === undefined) return { ok: false, reason: 'payload is not a JSON object' };
@@ -43,6 +43,24 @@ export function parseCompactJws(text: string): Parsed<CompactJws> {
 /** Unpadded base64url whose length can encode whole bytes. */
 export function isBase64url(segment: string): boolean {
   return segment.length % 4 !== 1 && SEGMENT.test(segment);
+}
+
+/**
+ * Headers repeat: every proof of a device type has the same one, every credential of an
+ * issuer key too. The few seen last are kept decoded (frozen, as callers only read them),
+ * which spares a returning holder's presentation a base64 decode and a JSON parse.
+ */
+const recentHeaders = new Map<string, Readonly<Record<string, unknown>>>();
+const RECENT_HEADERS = 64;
+
+function decodeHeader(segment: string): Record<string, unknown> | undefined {
+  const known = recentHeaders.get(segment);
+  if (known !== undefined) return known;
+  const header = decodeJsonObject(segment);
+  if (header === undefined || segment.length > 512) return header;
+  if (recentHeaders.size >= RECENT_HEADERS) recentHeaders.clear();
+  recentHeaders.set(segment, Object.freeze(header));
+  return header;
 }
 
 function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
