@@ -84,7 +84,8 @@ async function load(url: string, path: string, connections: number, bodies: stri
         headers: { 'content-type': 'application/json' },
         setupRequest: (request) => {
           if (next >= bodies.length) throw new Error(`more than ${bodies.length} requests: make more presentations`);
-          return { ...request, body: bodies[next++]! };
+          request.body = bodies[next++]!;
+          return request;
         },
         onResponse: (_status, body) => {
           if (!body.includes('"valid":true')) notValid++;

@@ -15,6 +15,7 @@ import { trustListEntry, type IssuerKey, type SigningKey } from '../src/issuer/k
 import { makePresentation } from '../src/issuer/presentation.js';
 import { signStatusList } from '../src/issuer/status-list.js';
 import type { JwsAlg } from '../src/jws/signature.js';
+import { seededRandom } from '../test/helpers/random.js';
 import { DAY, STUDENT, makeDevice, makeIssuer } from '../test/helpers/world.js';
 
 export const POPULATION_STATUS_URI = 'https://status.bench/lists/1';
@@ -22,18 +23,6 @@ export const POPULATION_STATUS_URI = 'https://status.bench/lists/1';
 export interface Holder {
   credential: string;
   device: SigningKey;
-}
-
-/** A small seeded generator (mulberry32), so every run draws the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Draws 0..n-1 with P(k) ∝ 1/(k+1)^s (Zipf), by binary search over the cumulative weights. */

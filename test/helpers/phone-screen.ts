@@ -8,6 +8,7 @@
 import sharp from 'sharp';
 import { qrPng } from '../../src/issuer/qr.js';
 import type { GreyImage } from '../../src/scan/image/grey-image.js';
+import { seededRandom } from './random.js';
 
 type Point = [x: number, y: number];
 /** Where the phone's corners land in the frame: top left, top right, bottom right, bottom left. */
@@ -92,7 +93,7 @@ export async function photograph(payloads: string[], shot: CameraShot): Promise<
   const frame = desk(width, height);
   const onScreen = new Uint8Array(width * height);
   for (let i = 0; i < payloads.length; i++) warp(await phoneScreen(payloads[i]!, shot.dark ?? false), frame, onScreen, shot.phones[i]!);
-  const random = seeded(payloads.length * 7919 + shot.name.length);
+  const random = seededRandom(payloads.length * 7919 + shot.name.length);
   if (shot.moire) addMoire(frame, onScreen, shot.moire);
   let pixels = frame.data;
   if (shot.blur) pixels = await sharp(pixels, { raw: { width, height, channels: 1 } }).blur(shot.blur).toColourspace('b-w').raw().toBuffer();
@@ -220,18 +221,6 @@ function addGlare({ data, width, height }: GreyImage, { x: gx, y: gy, radius, st
 
 function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-}
-
-/** mulberry32 */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {
