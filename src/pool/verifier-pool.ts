@@ -62,17 +62,20 @@ export class VerifierPool {
   readonly #o: PoolOptions;
   readonly #threads: Thread[] = [];
   readonly #shared = new WeakMap<StatusList, SharedStatusList>();
+  readonly #count: number;
   #nextId = 1;
   #closed = false;
 
   constructor(options: PoolOptions) {
     this.#o = options;
+    this.#count = options.threads;
     for (let i = 0; i < options.threads; i++) this.#threads.push(this.#start());
     options.status.onChange((uri) => this.#sendList(uri));
   }
 
+  /** Threads configured (some may be waiting to be started again after a loss). */
   get size(): number {
-    return this.#threads.length;
+    return this.#count;
   }
 
   /** The threads' credential caches, summed. */
@@ -88,6 +91,7 @@ export class VerifierPool {
 
   /** Results in the order of `payloads`; a repeat within them is REPLAYED, as at a gate. */
   async verify(payloads: string[], now: number): Promise<VerifyResult[]> {
+    if (this.#threads.length === 0) return this.#o.fallback(payloads, now); // every thread lost, none back yet
     if (payloads.length < SPLIT_FROM) return this.#remember(await this.#send(this.#idlest(), payloads, now));
     const per = Math.ceil(payloads.length / this.#threads.length);
     const parts: Promise<Verified>[] = [];
@@ -172,8 +176,14 @@ export class VerifierPool {
     // Verified here in full, replay included: nothing is left for #remember to do.
     for (const job of thread.jobs.values()) void this.#o.fallback(job.payloads, job.now).then((results) => job.resolve({ results, remember: [] }));
     thread.jobs.clear();
+    this.#threads.splice(at, 1);
     if (this.#closed) return;
-    this.#threads[at] = this.#start(thread.restarts + 1);
+    // At once the first time; a thread that keeps dying (say, its module is missing) is retried
+    // ever more slowly, while the main thread verifies in its place.
+    const delay = thread.restarts === 0 ? 0 : Math.min(1000 * 2 ** (thread.restarts - 1), 60_000);
+    setTimeout(() => {
+      if (!this.#closed) this.#threads.push(this.#start(thread.restarts + 1));
+    }, delay).unref();
   }
 
   #sendTrust(thread: Thread, trust: TrustList): void {

@@ -128,7 +128,8 @@ t.test('a thread that is lost: its jobs are answered, it is started again', asyn
     'every job answered, none twice',
   );
   const threads = await perThread(s);
-  t.equal(threads[0]!.restarts, 1, 'the lost thread was started again');
+  t.equal(threads.length, 2);
+  t.equal(threads.filter((th) => th.restarts === 1).length, 1, 'the lost thread was started again');
   t.same(await Promise.all([1, 2, 3, 4].map(() => verdict(s, s.present(credential)))), Array(4).fill('VALID'), 'and verifies');
   t.ok(
     s.logs.some((l) => l.msg === 'verifier thread lost; its jobs are verified on the main thread and the thread is started again'),
@@ -136,6 +137,11 @@ t.test('a thread that is lost: its jobs are answered, it is started again', asyn
   );
   // Nothing replayed twice: the crashed thread's presentations are remembered.
   t.equal(await verdict(s, payloads[0]!), 'REPLAYED');
+  // Both lost at once: the main thread verifies until they are back.
+  await Promise.all([pool.crashThread(0), pool.crashThread(1)]);
+  t.same(await Promise.all([1, 2, 3].map(() => verdict(s, s.present(credential)))), Array(3).fill('VALID'), 'still verifying with every thread lost');
+  await new Promise((r) => setTimeout(r, 1500));
+  t.equal((await perThread(s)).length, 2, 'both started again');
 });
 
 t.test('workers: 1 verifies on the main thread; a bad value names the key', async (t) => {
