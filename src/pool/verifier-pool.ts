@@ -19,6 +19,7 @@ import type { StatusList } from '../status/status-list-token.js';
 import type { StatusLists } from '../status/status-lists.js';
 import type { TrustList } from '../trust/trust-list.js';
 import type { VerifyResult } from '../verify/result.js';
+import type { StatusAnswer } from '../verify/status-answer.js';
 import { replayed } from '../verify/verify.js';
 import { siblingModule, startWorker } from '../worker-thread.js';
 import type { SharedStatusList } from './status-mirror.js';
@@ -156,7 +157,7 @@ export class VerifierPool {
   #receive(thread: Thread, message: FromThread): void {
     if (message.type === 'status') {
       const { id, uri, idx, iss, nowSeconds } = message;
-      void Promise.resolve(this.#o.status.lookup(uri, idx, iss, nowSeconds))
+      void new Promise<StatusAnswer>((resolve) => resolve(this.#o.status.lookup(uri, idx, iss, nowSeconds)))
         .catch((err: Error) => ({ state: 'unavailable' as const, reason: `status lookup failed: ${err.message}` }))
         .then((answer) => this.#post(thread, { type: 'status', id, answer }));
       return;
