@@ -13,7 +13,7 @@ import { isoSeconds, type CredentialShown } from './result.js';
 export const CREDENTIAL_TYP = 'mleg+jwt';
 
 export interface VerifiedCredential {
-  /** base64url SHA-256 of the credential text: the cache key, and what a proof's `cred` must equal. */
+  /** base64url SHA-256 of the credential text: what a proof's `cred` must equal (computed once, at first sight). */
   hash: string;
   claims: CredentialClaims;
   /** The holder's device key from `cnf.jwk`, imported once. */
@@ -29,7 +29,7 @@ export function credentialHash(text: string): string {
   return createHash('sha256').update(text, 'latin1').digest('base64url');
 }
 
-export function checkCredential(text: string, trust: TrustList, hash = credentialHash(text)): CredentialOutcome {
+export function checkCredential(text: string, trust: TrustList): CredentialOutcome {
   const malformed = (reason: string): CredentialOutcome => ({ ok: false, verdict: 'MALFORMED', reason: `credential: ${reason}` });
   const parsed = parseCompactJws(text);
   if (!parsed.ok) return malformed(parsed.reason);
@@ -55,7 +55,7 @@ export function checkCredential(text: string, trust: TrustList, hash = credentia
   if (!verifySignature(key.alg, key.key, signingInput, signature)) {
     return { ok: false, verdict: 'BAD_SIGNATURE', reason: 'the issuer signature does not verify' };
   }
-  return { ok: true, credential: { hash, claims: claims.value, device: device.value, shown: show(claims.value) } };
+  return { ok: true, credential: { hash: credentialHash(text), claims: claims.value, device: device.value, shown: show(claims.value) } };
 }
 
 function show(c: CredentialClaims): CredentialShown {
