@@ -4,6 +4,10 @@
  * send the scanner's good-read feedback, on anything else bad-read feedback and the gate
  * stays shut; publish the result on the bus and log one line without personal data.
  * The relay command goes out before the event, and nothing here waits on a device.
+ *
+ * Reads of one scanner are acted on in the order they were read, even when verifier
+ * threads finish them out of order: the person at the gate sees (and the scanner beeps
+ * for) their own result, not the one of the person before or after them.
  */
 import { performance } from 'node:perf_hooks';
 import type { EventBus } from '../events/event-bus.js';
@@ -32,6 +36,8 @@ export class Lane {
   readonly #o: LaneOptions;
   readonly #debounce: Debounce;
   readonly #scans = new Map<string, number>();
+  /** scanner id → the last of its reads still being verified or waiting for an earlier one. */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(o: LaneOptions) {
     this.id = o.id;
@@ -58,12 +64,20 @@ export class Lane {
       log.error({ scanner: scanner.id, lane: this.id, err: (err as Error).message }, 'verification failed');
       return;
     }
-    if (result instanceof Promise) {
-      result.then(
+    const earlier = this.#inFlight.get(scanner.id);
+    if (earlier === undefined && !(result instanceof Promise)) return this.#act(scanner, read, result);
+    const verified = result;
+    const settled = (earlier ?? Promise.resolve())
+      .then(() => verified)
+      .then(
         (r) => this.#act(scanner, read, r),
         (err: Error) => log.error({ scanner: scanner.id, lane: this.id, err: err.message }, 'verification failed'),
-      );
-    } else this.#act(scanner, read, result);
+      )
+      .catch((err: Error) => log.error({ scanner: scanner.id, lane: this.id, err: err.message }, 'scan handling failed'))
+      .finally(() => {
+        if (this.#inFlight.get(scanner.id) === settled) this.#inFlight.delete(scanner.id);
+      });
+    this.#inFlight.set(scanner.id, settled);
   }
 
   #act(scanner: ScannerInput, read: ScanRead, result: VerifyResult): void {
