@@ -2,9 +2,7 @@
  * `npm run bench`: runs every bench/*.bench.ts in its own process, one after another
  * (the machines here are shared and noisy: each benchmark prints ratios against a
  * baseline measured in the same run, never absolute pass/fail thresholds), then prints
- * every report in bench/results/ as one table. (package.json runs it with ESBUILD_WORKER_THREADS=0:
- * tsx's synchronous transforms otherwise wait on an esbuild worker that can hang for good,
- * seen here several times with tsx 4.23 / esbuild 0.28.)
+ * every report in bench/results/ as one table.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

@@ -21,9 +21,16 @@ export interface IssuerKey extends SigningKey {
   name?: string;
 }
 
+/**
+ * The JWKs come out of the generation itself. Exporting a generated KeyObject instead can
+ * deadlock Node 20 for good: the export holds the key's lock while it allocates, a GC
+ * finalizes the (already finished) generation job, and its destructor waits on that same
+ * lock. Seen here as a process hung at 0 % CPU every few thousand keys; test/issuer/keys.test.ts.
+ */
 export function generateKeyPairJwk(alg: JwsAlg = 'ES256'): KeyPairJwk {
-  const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
-  return { privateJwk: privateKey.export({ format: 'jwk' }) as JWK, publicJwk: publicKey.export({ format: 'jwk' }) as JWK };
+  const encoding = { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } } as const;
+  const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256', ...encoding }) : generateKeyPairSync('ed25519', encoding);
+  return { privateJwk: privateKey as JWK, publicJwk: publicKey as JWK };
 }
 
 export function algForJwk(jwk: JWK): JwsAlg {
