@@ -4,12 +4,15 @@
  * a Fastify route in its own process that does one bare `crypto.verify` per request
  * (bench/baseline-server.ts), at 1, 10 and 100 connections; the same on 1 verifier thread
  * and on one per core, for the scaling; and `/v1/verify/batch` with 100 per request.
- * autocannon runs in this process, on the same 2 cores: every row pays for it alike.
+ * autocannon runs in this process, on the same 2 cores. When wrk is installed (Debian
+ * package wrk) every run is made with it too: a C client that leaves the service the CPU
+ * autocannon takes (bench/wrk-bodies.lua sends each body once and counts non-VALID answers).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Population } from './population.js';
@@ -70,8 +73,8 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** One autocannon run; every request gets the next body of `bodies` (none is sent twice). */
-async function load(url: string, path: string, connections: number, bodies: string[]): Promise<Run> {
+/** One autocannon run (in this process); every request gets the next body of `bodies` (none is sent twice). */
+async function autocannonLoad(url: string, path: string, connections: number, bodies: string[]): Promise<Run> {
   let next = 0;
   let notValid = 0;
   const result = await autocannon({
@@ -96,6 +99,27 @@ async function load(url: string, path: string, connections: number, bodies: stri
   });
   return { rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9, errors: result.errors + result.non2xx, notValid };
 }
+
+/** One wrk run (its own process, C, one thread): far less CPU per request than autocannon. */
+function wrkLoad(url: string, path: string, connections: number, bodies: string[]): Run {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-wrk-'));
+  writeFileSync(join(dir, 'bodies'), `${bodies.join('\n')}\n`);
+  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${SECONDS}s`, '--timeout', '5s', '-s', `${ROOT}bench/wrk-bodies.lua`, `${url}${path}`], {
+    env: { ...process.env, WRK_BODIES: join(dir, 'bodies') },
+    encoding: 'utf8',
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('{"requests"'));
+  if (run.status !== 0 || line === undefined) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
+  const r = JSON.parse(line) as { requests: number; micros: number; p50: number; p99: number; p999: number; errors: number; notValid: number };
+  return { rate: (r.requests * 1e6) / r.micros, p50: r.p50 / 1000, p99: r.p99 / 1000, p999: r.p999 / 1000, errors: r.errors, notValid: r.notValid };
+}
+
+type Client = 'autocannon' | 'wrk';
+const load = (client: Client, url: string, path: string, connections: number, bodies: string[]): Run | Promise<Run> =>
+  client === 'wrk' ? wrkLoad(url, path, connections, bodies) : autocannonLoad(url, path, connections, bodies);
+/** wrk when installed (Debian package wrk): it leaves the service the CPU autocannon takes. */
+const CLIENTS: Client[] = spawnSync('wrk', ['--version']).error === undefined ? ['autocannon', 'wrk'] : ['autocannon'];
 
 spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
 const pop = new Population();
@@ -135,41 +159,47 @@ const runs = new Map<string, Run>();
 let invalid = 0;
 
 const baseline = await startBaseline(holder.device.publicJwk, proof);
-for (const c of CONNECTIONS) runs.set(`baseline ${c}`, await load(baseline.url, '/v1/verify', c, singles(20_000)));
+for (const client of CLIENTS) for (const c of CONNECTIONS) runs.set(`${client} baseline ${c}`, await load(client, baseline.url, '/v1/verify', c, singles(20_000)));
 await stop(baseline.child);
 
 for (const workers of [1, cores]) {
   const service = await mleg(workers);
-  for (const c of CONNECTIONS) {
-    const run = await load(service.url, '/v1/verify', c, singles(workers * 12_000));
-    invalid += run.notValid + run.errors;
-    runs.set(`mleg ${workers} ${c}`, run);
+  for (const client of CLIENTS) {
+    for (const c of CONNECTIONS) {
+      const run = await load(client, service.url, '/v1/verify', c, singles(workers * 12_000));
+      invalid += run.notValid + run.errors;
+      runs.set(`${client} mleg ${workers} ${c}`, run);
+    }
   }
-  const batch = await load(service.url, '/v1/verify/batch', 10, batches(workers * 12_000));
+  const batch = await load('autocannon', service.url, '/v1/verify/batch', 10, batches(workers * 12_000));
   invalid += batch.notValid + batch.errors;
   runs.set(`batch ${workers}`, { ...batch, rate: batch.rate * BATCH });
   await stop(service.child);
 }
 site.remove();
 
-for (const c of CONNECTIONS) {
-  const base = runs.get(`baseline ${c}`)!;
-  const one = runs.get(`mleg 1 ${c}`)!;
-  const all = runs.get(`mleg ${cores} ${c}`)!;
-  figures.push({ name: `baseline route, ${c} conn: req/s`, value: base.rate, unit: '/s' });
-  figures.push(atLeastRatio(`POST /v1/verify, 1 thread, ${c} conn: req/s`, one.rate, '/s', `baseline route, ${c} conn`, base.rate, 0.85));
-  figures.push({ ...atLeastRatio(`POST /v1/verify, ${cores} threads, ${c} conn: req/s`, all.rate, '/s', `1 thread, ${c} conn`, one.rate, 1.7) });
-  for (const [name, run] of [[`baseline route`, base], ['1 thread', one], [`${cores} threads`, all]] as const) {
-    const p99Target = c === 10 && name !== 'baseline route' ? { target: '< 10 ms', met: run.p99 < 10 } : {};
-    figures.push({ name: `  ${name}, ${c} conn: latency p99`, value: run.p99, unit: 'ms', ...p99Target });
-    notes.push(`${name}, ${c} conn: p50 ${run.p50} ms, p99 ${run.p99} ms, p99.9 ${run.p999} ms`);
+for (const client of CLIENTS) {
+  for (const c of CONNECTIONS) {
+    const base = runs.get(`${client} baseline ${c}`)!;
+    const one = runs.get(`${client} mleg 1 ${c}`)!;
+    const all = runs.get(`${client} mleg ${cores} ${c}`)!;
+    const at = `[${client}] ${c} conn`;
+    figures.push({ name: `${at}: baseline route, req/s`, value: base.rate, unit: '/s' });
+    figures.push(atLeastRatio(`${at}: POST /v1/verify, 1 thread, req/s`, one.rate, '/s', `${at}: baseline route`, base.rate, 0.85));
+    figures.push(atLeastRatio(`${at}: POST /v1/verify, ${cores} threads, req/s`, all.rate, '/s', `${at}: 1 thread`, one.rate, 1.7));
+    notes.push(`${at}: ${cores} threads against the baseline route: ${(all.rate / base.rate).toFixed(2)}×`);
+    for (const [name, run] of [[`baseline route`, base], ['1 thread', one], [`${cores} threads`, all]] as const) {
+      const p99Target = c === 10 && name !== 'baseline route' ? { target: '< 10 ms', met: run.p99 < 10 } : {};
+      figures.push({ name: `  ${at}: ${name}, latency p99`, value: run.p99, unit: 'ms', ...p99Target });
+      notes.push(`${at}: ${name}: p50 ${run.p50} ms, p99 ${run.p99} ms, p99.9 ${run.p999} ms`);
+    }
   }
 }
 const b1 = runs.get('batch 1')!;
 const bn = runs.get(`batch ${cores}`)!;
-figures.push({ name: `POST /v1/verify/batch (${BATCH} each), 1 thread, 10 conn: presentations/s`, value: b1.rate, unit: '/s' });
-figures.push({ name: `POST /v1/verify/batch (${BATCH} each), ${cores} threads, 10 conn: presentations/s`, value: bn.rate, unit: '/s', ratio: bn.rate / b1.rate, baseline: 'batch, 1 thread' });
+figures.push({ name: `POST /v1/verify/batch (${BATCH} each), autocannon, 1 thread, 10 conn: presentations/s`, value: b1.rate, unit: '/s' });
+figures.push({ name: `POST /v1/verify/batch (${BATCH} each), autocannon, ${cores} threads, 10 conn: presentations/s`, value: bn.rate, unit: '/s', ratio: bn.rate / b1.rate, baseline: 'batch, 1 thread' });
 notes.push(`answers that were not VALID or not 200, over every mleg run: ${invalid} (must be 0)`);
-notes.push(`autocannon in the bench process; ${SECONDS} s per run; ${cores} cores`);
+notes.push(`clients: ${CLIENTS.join(', ')}; autocannon runs in the bench process, wrk (one thread) in its own; both on the same ${cores} cores as the servers; ${SECONDS} s per run`);
 writeReport('http', 'HTTP: POST /v1/verify and /v1/verify/batch against a bare-verify Fastify route', figures, notes);
 if (invalid > 0) process.exitCode = 1;

@@ -75,26 +75,29 @@ const missesBefore = deps.credentials.misses;
 
 // Alternate baseline and verify rounds, so a disturbance on this shared machine hits both.
 const rounds = 3;
-let bare = 0;
-let sameKey = 0;
-let ours = 0;
 const verdicts = new Map<string, number>();
 const perCall: number[] = [];
-for (let round = 0; round < rounds; round++) {
-  const payloads = pop.presentations(MEASURED);
-  const parts = payloads.map(proofParts);
-  const one = parts[0]!;
-  sameKey += timeLoop(MEASURED, () => cryptoVerify('sha256', one.input, { key: one.key, dsaEncoding: 'ieee-p1363' }, one.signature)) / rounds;
-  bare += timeLoop(MEASURED, (i) => {
-    const x = parts[i]!;
-    return cryptoVerify('sha256', x.input, { key: x.key, dsaEncoding: 'ieee-p1363' }, x.signature);
-  }) / rounds;
-  const t = Date.now();
-  ours += timeLoop(MEASURED, (i) => {
-    const r = verify(payloads[i]!, t, deps) as { verdict: string };
-    verdicts.set(r.verdict, (verdicts.get(r.verdict) ?? 0) + 1);
-  }) / rounds;
+function measure(): { bare: number; sameKey: number; ours: number } {
+  const rates = { bare: 0, sameKey: 0, ours: 0 };
+  for (let round = 0; round < rounds; round++) {
+    const payloads = pop.presentations(MEASURED);
+    const parts = payloads.map(proofParts);
+    const one = parts[0]!;
+    rates.sameKey += timeLoop(MEASURED, () => cryptoVerify('sha256', one.input, { key: one.key, dsaEncoding: 'ieee-p1363' }, one.signature)) / rounds;
+    rates.bare += timeLoop(MEASURED, (i) => {
+      const x = parts[i]!;
+      return cryptoVerify('sha256', x.input, { key: x.key, dsaEncoding: 'ieee-p1363' }, x.signature);
+    }) / rounds;
+    const t = Date.now();
+    rates.ours += timeLoop(MEASURED, (i) => {
+      const r = verify(payloads[i]!, t, deps) as { verdict: string };
+      verdicts.set(r.verdict, (verdicts.get(r.verdict) ?? 0) + 1);
+    }) / rounds;
+  }
+  return rates;
 }
+// Mid-morning: 30 000 presentations seen, the rarer holders not yet (their first presentation is a miss).
+const { bare, sameKey, ours } = measure();
 const hitRatio = (deps.credentials.hits - hitsBefore) / (deps.credentials.hits - hitsBefore + deps.credentials.misses - missesBefore);
 // Per call, each timed on its own (the timer's cost is in these, not in the rates above).
 for (const p of pop.presentations(20_000)) {
@@ -103,6 +106,13 @@ for (const p of pop.presentations(20_000)) {
   perCall.push((performance.now() - t0) * 1000);
 }
 perCall.sort((a, b) => a - b);
+
+// Warm in the target's sense: every holder's credential already checked, so each presentation needs one signature check.
+for (const p of pop.everyone()) verify(p, now, deps);
+const warmHitsBefore = deps.credentials.hits;
+const warmMissesBefore = deps.credentials.misses;
+const warm = measure();
+const warmHitRatio = (deps.credentials.hits - warmHitsBefore) / (deps.credentials.hits - warmHitsBefore + deps.credentials.misses - warmMissesBefore);
 
 // Cold: every credential new (as after a restart): issuer signature + proof signature each.
 const newcomers = pop.newcomers(COLD);
@@ -143,10 +153,13 @@ site.remove();
 const figures: Figure[] = [
   { name: 'baseline: bare crypto.verify of each presentation\'s proof', value: bare, unit: '/s' },
   { name: 'reference: bare crypto.verify, one key and proof repeated', value: sameKey, unit: '/s', ratio: sameKey / bare, baseline: 'baseline' },
-  atLeastRatio('verify(): fresh presentations, warm issuer cache', ours, '/s', 'baseline', bare, 0.9),
+  { name: 'verify(): fresh presentations, Zipf holders after 30 000 presentations', value: ours, unit: '/s', ratio: ours / bare, baseline: 'baseline' },
   { name: 'verify(): p50 per call', value: percentile(perCall, 50), unit: 'µs' },
   { name: 'verify(): p99 per call', value: percentile(perCall, 99), unit: 'µs' },
-  { name: 'issuer-signature cache hit ratio (Zipf, 10 000 holders)', value: hitRatio * 100, unit: '%' },
+  { name: '  of which issuer-signature cache hits', value: hitRatio * 100, unit: '%' },
+  { name: 'baseline, second run: bare crypto.verify of each proof', value: warm.bare, unit: '/s' },
+  atLeastRatio('verify(): fresh presentations, every credential cached (warm)', warm.ours, '/s', 'baseline, second run', warm.bare, 0.9),
+  { name: '  of which issuer-signature cache hits', value: warmHitRatio * 100, unit: '%' },
   { name: 'cold: every credential new (2 signature checks + a key import)', value: cold, unit: '/s', ratio: cold / bare, baseline: 'baseline' },
   { name: 'reference: importing a device key (createPublicKey, JWK)', value: importRate, unit: '/s', ratio: importRate / bare, baseline: 'baseline' },
   { name: `pool, 1 thread (batches of 100)`, value: onOne, unit: '/s', ratio: onOne / bare, baseline: 'baseline' },

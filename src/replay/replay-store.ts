@@ -11,8 +11,9 @@ export interface ReplayStore {
   readonly size: number;
 }
 
+/** Unambiguous whatever the strings hold: each of the first two is preceded by its length. */
 export function replayKey(credentialIss: string, credentialJti: string, proofJti: string): string {
-  return JSON.stringify([credentialIss, credentialJti, proofJti]);
+  return `${credentialIss.length}:${credentialIss}${credentialJti.length}:${credentialJti}${proofJti}`;
 }
 
 const SWEEP_EVERY_SECONDS = 10;

@@ -46,7 +46,7 @@ export function makeResult(
     verdict,
     valid: verdict === 'VALID',
     reason,
-    checked_at: new Date(now).toISOString(),
+    checked_at: isoMillis(now),
     presented_at: shown === null || presentedAtSeconds === null ? null : isoSeconds(presentedAtSeconds),
     credential: shown?.credential ?? null,
     holder: shown?.holder ?? null,
@@ -54,9 +54,31 @@ export function makeResult(
   };
 }
 
+/*
+ * The last time formatted, for each of the two formats: under load many results share
+ * their millisecond and most presentations their second, and toISOString is the
+ * costliest step of making a result.
+ */
+let lastMillis = Number.NaN;
+let lastMillisIso = '';
+let lastSeconds = Number.NaN;
+let lastSecondsIso = '';
+
+function isoMillis(millis: number): string {
+  if (millis !== lastMillis) {
+    lastMillisIso = new Date(millis).toISOString();
+    lastMillis = millis;
+  }
+  return lastMillisIso;
+}
+
 export function isoSeconds(seconds: number): string {
-  const date = new Date(seconds * 1000);
-  return Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
+  if (seconds !== lastSeconds) {
+    const date = new Date(seconds * 1000);
+    lastSecondsIso = Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
+    lastSeconds = seconds;
+  }
+  return lastSecondsIso;
 }
 
 /**

@@ -22,4 +22,14 @@ t.test('the key is the (iss, credential jti, proof jti) triple, unambiguously', 
   t.not(replayKey('a', 'b\u0000c', 'd'), replayKey('a\u0000b', 'c', 'd'));
   t.not(replayKey('a","b', 'c', 'd'), replayKey('a', 'b","c', 'd'));
   t.equal(replayKey('PL', 'x', 'y'), replayKey('PL', 'x', 'y'));
+  // Every triple of short strings over digits, ':' and a letter: no two share a key.
+  const words = [''];
+  for (let length = 1; length <= 3; length++) for (const w of words.filter((x) => x.length === length - 1)) for (const c of ['1', ':', 'a']) words.push(w + c);
+  const keys = new Set<string>();
+  let triples = 0;
+  for (const a of words) for (const b of words) for (const c of words) {
+    keys.add(replayKey(a, b, c));
+    triples++;
+  }
+  t.equal(keys.size, triples, `${triples} triples, as many keys`);
 });

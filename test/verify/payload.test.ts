@@ -23,6 +23,35 @@ t.test('splitPayload: prefix, terminators, AIM prefix, limits', async (t) => {
   t.match(!long.ok && long.reason, /longer than 4096/);
 });
 
+t.test('splitPayload agrees with the plain regex reading on thousands of odd inputs', async (t) => {
+  // The reference: SPEC 1 as first written, whole-string regex replaces.
+  const reference = (raw: string) => {
+    let text = raw.replace(/(?:\r\n|\r|\n)$/, '').replace(/^\]Q[1-6]/, '');
+    if (!text.startsWith('MLEG1:')) return { ok: false };
+    text = text.slice(6);
+    if (text.length > MAX_LENGTH || !/^[A-Za-z0-9_.~-]*$/.test(text)) return { ok: false };
+    const parts = text.split('~');
+    if (parts.length > 2) return { ok: false };
+    return { ok: true, credential: parts[0], proof: parts[1] };
+  };
+  const pieces = [']Q1', ']Q7', 'MLEG1:', 'MLEG1', 'a', '.', '~', '\r', '\n', '\r\n', ' ', '+'];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let mismatches = 0;
+  let accepted = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const length = Math.floor(random() * 8);
+    const raw = Array.from({ length }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    const input = random() < 0.5 ? `MLEG1:${raw}` : raw;
+    const ours = splitPayload(input);
+    const theirs = reference(input);
+    if (ours.ok) accepted++;
+    if (JSON.stringify(ours.ok ? ours : { ok: false }) !== JSON.stringify(theirs)) mismatches++;
+  }
+  t.equal(mismatches, 0);
+  t.ok(accepted > 1000, `both sides exercised (${accepted} accepted)`);
+});
+
 t.test('verdict MALFORMED for payload-level faults, with nothing shown', async (t) => {
   const w = new World();
   t.teardown(() => w.close());
