@@ -73,17 +73,24 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
-    if (closing) reply.header('connection', 'close');
+  // Callback hooks, not async ones: each is run for every request (a promise apiece adds up).
+  // The security headers go on first, so a route that needs its own (the display's CSP) replaces them.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unknown';
     metrics.recordRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       { method: request.method, route, status: reply.statusCode, verdict: request.verdict, ms: Math.round(reply.elapsedTime * 100) / 100 },
       'request',
     );
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -8,7 +8,16 @@ const verify = (url: string, payload: string, headers: Record<string, string> = 
 t.test('security headers on every answer, errors included', async (t) => {
   const s = await startService();
   t.teardown(() => s.close());
-  for (const res of [await verify(s.url, s.present()), await fetch(`${s.url}/healthz`), await fetch(`${s.url}/nothing`), await verify(s.url, '')]) {
+  const answers = [
+    await verify(s.url, s.present()),
+    await fetch(`${s.url}/healthz`),
+    await fetch(`${s.url}/nothing`),
+    await verify(s.url, ''),
+    await fetch(`${s.url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload: 'A'.repeat(2 << 20) }) }),
+    await fetch(`${s.url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<payload/>' }),
+  ];
+  t.same(answers.map((r) => r.status), [200, 200, 404, 400, 413, 415]);
+  for (const res of answers) {
     t.equal(res.headers.get('x-content-type-options'), 'nosniff');
     t.equal(res.headers.get('x-frame-options'), 'DENY');
     t.equal(res.headers.get('referrer-policy'), 'no-referrer');
