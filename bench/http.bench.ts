@@ -2,9 +2,9 @@
  * HTTP: autocannon against `POST /v1/verify` of `mleg serve` (built, in its own process)
  * with distinct fresh presentations (no replays; 10 000 holders drawn Zipf-like), against
  * a Fastify route in its own process that does one bare `crypto.verify` per request, of
- * that request's own proof with its holder's key (bench/baseline-server.ts: the baseline
- * once verified one fixed proof, with the wrong key), at 1, 10 and 100 connections; the same on 1 verifier thread
- * and on one per core, for the scaling; and `/v1/verify/batch` with 100 per request.
+ * that request's own proof with its holder's key (bench/baseline-server.ts), at 1, 10 and
+ * 100 connections; the same on 1 verifier thread and on one per core, for the scaling;
+ * and `/v1/verify/batch` with 100 per request.
  * autocannon runs in this process, on the same 2 cores. When wrk is installed (Debian
  * package wrk) every run is made with it too: a C client that leaves the service the CPU
  * autocannon takes (bench/wrk-bodies.lua sends each body once and counts non-VALID answers).
