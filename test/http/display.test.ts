@@ -17,8 +17,9 @@ import { VERDICTS, type Verdict } from '../../src/verify/verdicts.js';
 import { DEMO_STUDENT } from '../../src/commands/demo.js';
 import { launchBrowser, newScreen, openPage, screenshot } from '../helpers/browser.js';
 import { exited, mleg, mlegServe } from '../helpers/cli.js';
-import { startScannerService } from '../helpers/pty.js';
+import { startScannerService, until } from '../helpers/pty.js';
 import { startService, type TestService } from '../helpers/service.js';
+import { silencingProxy } from '../helpers/silencing-proxy.js';
 import { SseClient } from '../helpers/sse.js';
 import { IDX, STATUS_URI, STUDENT } from '../helpers/world.js';
 
@@ -212,6 +213,39 @@ t.test('the banner appears when the server stops and goes when it is back', asyn
   await page.press('#entry', 'Enter');
   await page.waitForSelector('body[data-state="valid"] #source:text("manual entry")', WAIT);
   t.notOk((await page.content()).includes(STUDENT.family_name), 'manual entry after the restart hides the name');
+});
+
+t.test('a stream that goes silent (socket open, no heartbeat) is noticed: banner, then a new stream that scans arrive on', async (t) => {
+  const s = await startService({ config: { events: { heartbeatSeconds: 1 }, display: { holdSeconds: 60, show: { default: ALL } } } });
+  t.teardown(() => s.close());
+  const proxy = await silencingProxy(s.url);
+  t.teardown(() => proxy.close());
+  const context = await newScreen(browser);
+  t.teardown(() => context.close());
+  await context.addInitScript({
+    content: `
+      window.__connection = [];
+      document.addEventListener('DOMContentLoaded', () => new MutationObserver(() => window.__connection.push(document.body.dataset.connection))
+        .observe(document.body, { attributes: true, attributeFilter: ['data-connection'] }));`,
+  });
+  const { page } = await openPage(context, `${proxy.url}/`);
+  await page.waitForSelector('body[data-connection="open"]', WAIT);
+  t.equal(proxy.streamsOpened, 1);
+
+  const before = (await page.evaluate('window.__connection.length')) as number;
+  const silencedAt = Date.now();
+  proxy.silence();
+  await until(() => proxy.streamsOpened === 2, 20_000, 'the page opening a second stream');
+  const after = Date.now() - silencedAt;
+  // Heartbeats every second; the page gives up after two missed and 5 s more (7 s), checking each second.
+  t.ok(after > 5000 && after < 12_000, `a new stream after ${after} ms of silence, not at once and not never`);
+  await page.waitForSelector('body[data-connection="open"]', WAIT);
+  const seen = (await page.evaluate('window.__connection')) as string[];
+  t.same(seen.slice(before), ['lost', 'open'], 'the banner shown while the stream was dead, gone once a new one opened');
+
+  await scan(s, 'gate-1');
+  await state(page, 'valid');
+  t.pass('a scan arrives on the new stream');
 });
 
 t.test('display.show: a lane that may not show the holder gets neither the name nor the birthdate', async (t) => {
