@@ -111,9 +111,9 @@ export class Verifier {
    * @param source what presented it: "http", "batch", "image", or a scanner id
    */
   verify(payload: string, source: string, now = Date.now()): VerifyResult | Promise<VerifyResult> {
+    if (this.pool === undefined && this.#observers.length === 0) return verify(payload, now, this.#deps);
     const started = performance.now();
     if (this.pool !== undefined) return this.pool.verify([payload], now).then(([result]) => this.#observe(source, result!, started));
-    if (this.#observers.length === 0) return verify(payload, now, this.#deps);
     const result = verify(payload, now, this.#deps);
     if (result instanceof Promise) return result.then((r) => this.#observe(source, r, started));
     return this.#observe(source, result, started);
@@ -121,13 +121,8 @@ export class Verifier {
 
   /** Verifies payloads in order (replay memory sees them in that order), spread over the threads when there are any. */
   async verifyAll(payloads: string[], source: string, now = Date.now()): Promise<VerifyResult[]> {
-    if (this.pool === undefined) {
-      const results: VerifyResult[] = [];
-      for (const payload of payloads) results.push(await this.verify(payload, source, now));
-      return results;
-    }
     const started = performance.now();
-    const results = await this.pool.verify(payloads, now);
+    const results = await (this.pool?.verify(payloads, now) ?? this.#verifyHere(payloads, now));
     for (const result of results) this.#observe(source, result, started, results.length);
     return results;
   }

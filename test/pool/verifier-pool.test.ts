@@ -151,5 +151,13 @@ t.test('workers: 1 verifies on the main thread; a bad value names the key', asyn
   t.equal(await verdict(s, s.present()), 'VALID');
   const state = await readJson(await fetch(`${s.url}/v1/state`));
   t.same(state.verifier, { threads: 0, per_thread: [] });
+  // A batch on the main thread: in order, a repeat REPLAYED, each presentation counted.
+  const [a, b] = [s.present(), s.present()];
+  const batch = (await post(s, '/v1/verify/batch', { payloads: [a, b, a] })) as { results: { verdict: string }[] };
+  t.same(batch.results.map((r) => r.verdict), ['VALID', 'VALID', 'REPLAYED']);
+  const metrics = await (await fetch(`${s.url}/metrics`)).text();
+  t.match(metrics, /mleg_verifications_total\{verdict="VALID",source="batch"\} 2\n/);
+  t.match(metrics, /mleg_verifications_total\{verdict="REPLAYED",source="batch"\} 1\n/);
+  t.match(metrics, /mleg_verify_duration_seconds_count\{source="batch"\} 3\n/);
   await t.rejects(startService({ config: { workers: 0 } }), /"workers" must be an integer/);
 });
