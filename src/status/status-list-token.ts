@@ -21,8 +21,25 @@ export interface StatusList {
   bits: StatusBits;
   bytes: Uint8Array;
   entries: number;
-  /** The token as received, kept for persisting. */
-  jwt: string;
+  /**
+   * The token as received, as its (ASCII) bytes, kept to persist it and to check it again:
+   * bytes, so that it moves from the status list thread whole instead of being copied as
+   * text (which cost the main thread ~0.25 ms per refresh of a 10 M-entry list).
+   */
+  token: Uint8Array;
+}
+
+/** The token's bytes in a buffer of their own (never Node's shared pool: they may be moved to another thread). */
+function tokenBytes(jwt: string): Uint8Array {
+  const token = Buffer.allocUnsafeSlow(jwt.length);
+  token.write(jwt, 'latin1');
+  return token;
+}
+
+/** The token of `list` as text. */
+export function tokenText(list: Pick<StatusList, 'token'>): string {
+  const { token } = list;
+  return Buffer.from(token.buffer, token.byteOffset, token.byteLength).toString('latin1');
 }
 
 export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string, maxBytes = MAX_INFLATED_BYTES): Parsed<StatusList> {
@@ -63,7 +80,7 @@ export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string
       bits: sl.bits,
       bytes: bytes.value,
       entries: entryCount(bytes.value, sl.bits),
-      jwt,
+      token: tokenBytes(jwt),
     },
   };
 }
@@ -74,7 +91,7 @@ export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string
  */
 export function reverifyStatusList(list: StatusList, trust: TrustList): Parsed<StatusList> {
   const fail = (reason: string): Parsed<StatusList> => ({ ok: false, reason: `status list: ${reason}` });
-  const { jwt } = list;
+  const jwt = tokenText(list);
   const header = JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf('.')), 'base64url').toString('utf8')) as Record<string, unknown>;
   const trusted = trustedKey(header, trust);
   if (!trusted.ok) return fail(trusted.reason);

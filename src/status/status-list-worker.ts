@@ -1,13 +1,14 @@
 /**
  * The status list thread: fetches (or reads) a status list token and checks it
  * (`verifyStatusListToken`: parse, signature, inflate), then hands the decoded list to the
- * main thread, its bytes moved rather than copied. A refresh of a list of millions of
+ * main thread, its bytes and the token's moved rather than copied. A refresh of a list of millions of
  * entries costs the main thread, where verifications run, next to nothing.
  */
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import type { Parsed } from '../jws/compact.js';
 import type { TrustedKey } from '../trust/trust-list.js';
+import { lowerThisThreadsPriority } from '../worker-thread.js';
 import { fetchStatusListText, type FetchLimits } from './fetch-status-list.js';
 import { verifyStatusListToken, type StatusList } from './status-list-token.js';
 
@@ -28,6 +29,8 @@ export interface LoadReply {
 }
 
 const port = parentPort!;
+// Checking a list of millions of entries takes a core for milliseconds: scans come first.
+lowerThisThreadsPriority();
 
 port.on('message', async ({ id, uri, file, limits, keys }: LoadRequest) => {
   let outcome: Parsed<StatusList>;
@@ -39,5 +42,5 @@ port.on('message', async ({ id, uri, file, limits, keys }: LoadRequest) => {
     outcome = { ok: false, reason: (err as Error).message };
   }
   const reply: LoadReply = { id, outcome };
-  port.postMessage(reply, outcome.ok ? [outcome.value.bytes.buffer as ArrayBuffer] : []);
+  port.postMessage(reply, outcome.ok ? [outcome.value.bytes.buffer as ArrayBuffer, outcome.value.token.buffer as ArrayBuffer] : []);
 });

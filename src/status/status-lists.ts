@@ -15,7 +15,7 @@ import type { StatusAnswer, StatusLookup } from '../verify/status-answer.js';
 import { statusAt } from './status-bits.js';
 import { refusedUri, type FetchLimits } from './fetch-status-list.js';
 import type { StatusArchive } from './status-archive.js';
-import { reverifyStatusList, unusableReason, verifyStatusListToken, type StatusList } from './status-list-token.js';
+import { reverifyStatusList, tokenText, unusableReason, verifyStatusListToken, type StatusList } from './status-list-token.js';
 import { StatusListThread } from './status-list-thread.js';
 
 export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -142,11 +142,11 @@ export class StatusLists implements StatusLookup {
     const uris = [...this.#entries.keys()];
     return Promise.all(
       uris.map(async (uri) => {
-        const before = this.#entries.get(uri)?.list?.jwt;
+        const before = this.#entries.get(uri)?.list?.token;
         await this.refresh(uri);
         const entry = this.#entries.get(uri);
         const ok = entry?.lastAttempt?.ok ?? false;
-        return { uri, changed: entry?.list?.jwt !== before, ok, error: ok ? null : entry?.lastAttempt?.error ?? null };
+        return { uri, changed: !sameBytes(entry?.list?.token, before), ok, error: ok ? null : entry?.lastAttempt?.error ?? null };
       }),
     );
   }
@@ -307,7 +307,7 @@ export class StatusLists implements StatusLookup {
     this.#o.log.debug({ uri, iat: list.iat, entries: list.entries, kid: list.kid }, 'status list accepted');
     this.#changed(uri);
     if (persist && this.#o.archive !== undefined) {
-      this.#o.archive.save({ uri, jwt: list.jwt, fetchedAt }).catch((err: Error) => {
+      this.#o.archive.save({ uri, jwt: tokenText(list), fetchedAt }).catch((err: Error) => {
         this.#o.log.error({ uri, err: err.message }, 'status archive: cannot save list');
       });
     }
@@ -348,4 +348,8 @@ export class StatusLists implements StatusLookup {
     if (timer !== undefined) clearTimeout(timer);
     this.#timers.delete(uri);
   }
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && Buffer.compare(a, b) === 0);
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { signStatusList } from '../../src/issuer/status-list.js';
-import { verifyStatusListToken } from '../../src/status/status-list-token.js';
+import { tokenText, verifyStatusListToken } from '../../src/status/status-list-token.js';
 import { StatusListThread } from '../../src/status/status-list-thread.js';
 import { makeIssuer, tamperSignature, trustListOf } from '../helpers/world.js';
 import { StatusServer } from '../helpers/status-server.js';
@@ -25,7 +25,7 @@ t.teardown(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-t.test('a list fetched or read on the thread is the list the check on this thread gives, its bytes moved over whole', async (t) => {
+t.test('a list fetched or read on the thread is the list the check on this thread gives, its bytes and token moved over whole', async (t) => {
   const thread = new StatusListThread();
   t.teardown(() => thread.close());
   const uri = `${server.base}/thread`;
@@ -41,6 +41,8 @@ t.test('a list fetched or read on the thread is the list the check on this threa
     t.same(outcome, expected, how);
     if (!outcome.ok) continue;
     t.ok(outcome.value.bytes instanceof Uint8Array && outcome.value.bytes.buffer.byteLength === outcome.value.bytes.length, `${how}: the bytes hold a buffer of their own`);
+    t.ok(outcome.value.token.buffer.byteLength === token.length, `${how}: so does the token`);
+    t.equal(tokenText(outcome.value), token, `${how}: the token, as received`);
   }
 });
 
@@ -64,4 +66,34 @@ t.test('closing answers the loads under way and every later one', async (t) => {
   thread.close();
   t.same(await pending, { ok: false, reason: 'the status list thread is closed' });
   t.same(await thread.load(uri, undefined, limits, trust), { ok: false, reason: 'the status list thread is closed' });
+});
+
+/** The nice value of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNiceness(): Map<number, number> {
+  const nice = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended in between (one an earlier test closed)
+    }
+    // After the ")" closing the thread's name: state is field 3, nice field 19.
+    nice.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return nice;
+}
+
+t.test('lists are checked at a lower CPU priority than the thread that verifies scans', { skip: process.platform !== 'linux' && 'nice values are per thread on Linux only' }, async (t) => {
+  const before = threadNiceness();
+  const thread = new StatusListThread();
+  t.teardown(() => thread.close());
+  const uri = `${server.base}/priority`;
+  server.token('/priority', signStatusList(issuer, { uri, bits: 1, statuses, iat: 1_800_000_000 }));
+  t.ok((await thread.load(uri, undefined, limits, trust)).ok);
+  const after = threadNiceness();
+  const lowered = [...after].filter(([tid, nice]) => !before.has(tid) && nice >= 10);
+  t.equal(lowered.length, 1, 'the status list thread runs at nice 10 or lower priority');
+  t.equal(after.get(process.pid), 0, 'the main thread keeps the normal priority');
+  t.same([...before].filter(([tid]) => after.has(tid)).map(([tid]) => after.get(tid)), [...before].filter(([tid]) => after.has(tid)).map(([, nice]) => nice), 'no other thread changed');
 });
