@@ -25,6 +25,15 @@ import { siblingModule, startWorker } from '../worker-thread.js';
 import type { SharedStatusList } from './status-mirror.js';
 import type { FromThread, ThreadSettings, ToThread } from './verifier-thread.js';
 
+/**
+ * A verifier thread's young generation (V8's default grows to 48 MB). Each signature check
+ * leaves a native object for the next minor collection to finalise, so with the default a
+ * thread under load paused 5 ms on average and up to 12 ms per collection, and every
+ * request queued on it waited that long; at 6 MB the pauses are ~2 ms (at most ~6 ms) at
+ * the same throughput (bench/http.bench.ts p99, bench/verify.bench.ts pool).
+ */
+const YOUNG_GENERATION_MB = 6;
+
 const THREAD_FILE = siblingModule('verifier-thread', import.meta.url);
 
 /** Above this many payloads, a batch is split over the threads. */
@@ -145,7 +154,7 @@ export class VerifierPool {
 
   #start(restarts = 0): Thread {
     const settings: ThreadSettings = this.#o.settings;
-    const worker = startWorker(THREAD_FILE, { workerData: settings, name: 'mleg verifier' });
+    const worker = startWorker(THREAD_FILE, { workerData: settings, name: 'mleg verifier', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.unref();
     const thread: Thread = { worker, jobs: new Map(), verified: 0, restarts, trust: undefined, cache: { hits: 0, misses: 0, size: 0 } };
     worker.on('message', (message: FromThread) => this.#receive(thread, message));
