@@ -1,4 +1,6 @@
-/** Small helpers shared by the benchmarks: a table of ratios, percentiles. */
+/** Small helpers shared by the benchmarks: a table of ratios, percentiles, a forced GC. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** Prints a table of rates as ratios to the first row (the baseline). */
 export function printRatios(title: string, rows: [name: string, perSecond: number][]): void {
@@ -11,4 +13,16 @@ export function printRatios(title: string, rows: [name: string, perSecond: numbe
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * V8's `gc()`, for a benchmark that needs it: when the process was started without
+ * `--expose-gc`, the benchmark (`moduleUrl`, its `import.meta.url`) is run again with it
+ * and this process exits with its status.
+ */
+export function exposedGc(moduleUrl: string): (options?: { type: 'minor' | 'major' }) => void {
+  const gc = (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc;
+  if (gc !== undefined) return gc;
+  const run = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(moduleUrl), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
 }

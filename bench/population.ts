@@ -5,7 +5,9 @@
  * as at a station where commuters pass every day and visitors once.
  *
  * Presentations are made ahead of a measurement (signing costs about as much as
- * verifying) with the presentation time set to when they are made.
+ * verifying) with the presentation time set to when they are made, and handed over as
+ * a scanner or an HTTP body hands them to the service: text decoded from bytes. (Made by
+ * concatenation, each would be a rope that `verify` first copies into one string.)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,11 @@ import { signStatusList } from '../src/issuer/status-list.js';
 import type { JwsAlg } from '../src/jws/signature.js';
 import { seededRandom } from '../test/helpers/random.js';
 import { DAY, STUDENT, makeDevice, makeIssuer } from '../test/helpers/world.js';
+
+/** The payload as text decoded from its bytes, as it arrives from a scanner or a request body. */
+function received(payload: string): string {
+  return Buffer.from(payload, 'latin1').toString('latin1');
+}
 
 export const POPULATION_STATUS_URI = 'https://status.bench/lists/1';
 
@@ -78,7 +85,7 @@ export class Population {
   newcomers(count: number, iat = Math.floor(Date.now() / 1000)): string[] {
     return Array.from({ length: count }, (_, i) => {
       const { credential, device } = this.#issue(i % this.holders.length, `bench-new-${this.#made++}`, iat);
-      return makePresentation(credential, device, { iat });
+      return received(makePresentation(credential, device, { iat }));
     });
   }
 
@@ -86,13 +93,13 @@ export class Population {
   presentations(count: number, iat = Math.floor(Date.now() / 1000)): string[] {
     return Array.from({ length: count }, () => {
       const holder = this.holders[this.#draw()]!;
-      return makePresentation(holder.credential, holder.device, { iat, jti: `bench-${(this.#made++).toString(36).padStart(16, '0')}` });
+      return received(makePresentation(holder.credential, holder.device, { iat, jti: `bench-${(this.#made++).toString(36).padStart(16, '0')}` }));
     });
   }
 
   /** One fresh presentation of every holder, in holder order: warms a cache with every credential. */
   everyone(iat = Math.floor(Date.now() / 1000)): string[] {
-    return this.holders.map((holder) => makePresentation(holder.credential, holder.device, { iat, jti: `bench-${(this.#made++).toString(36).padStart(16, '0')}` }));
+    return this.holders.map((holder) => received(makePresentation(holder.credential, holder.device, { iat, jti: `bench-${(this.#made++).toString(36).padStart(16, '0')}` })));
   }
 
   /** How many distinct holders appear in `payloads`. */
