@@ -4,8 +4,8 @@
  */
 export interface ReplayStore {
   /**
-   * Remembers `key` until `untilSeconds`. Returns undefined when it was not remembered
-   * yet, or the time (seconds) it was first remembered.
+   * Remembers `key` until `untilSeconds` at least. Returns undefined when it was not
+   * remembered yet, or the time (seconds) it was first remembered.
    */
   rememberOnce(key: string, nowSeconds: number, untilSeconds: number): number | undefined;
   readonly size: number;
@@ -16,26 +16,50 @@ export function replayKey(credentialIss: string, credentialJti: string, proofJti
   return `${credentialIss.length}:${credentialIss}${credentialJti.length}:${credentialJti}${proofJti}`;
 }
 
-const SWEEP_EVERY_SECONDS = 10;
+/** Keys are kept in generations of this many seconds of `until`, each dropped whole once past. */
+const GENERATION_SECONDS = 10;
 
+/**
+ * Replay memory in generations: each key goes into the generation that covers its
+ * `until`, and a generation is dropped whole once its last second has passed, so a key is
+ * remembered until its `until` and at most GENERATION_SECONDS longer. That cannot change a
+ * verdict: past `until` the proof is no longer fresh, and PROOF_STALE comes before REPLAYED.
+ * Forgetting costs nothing per key (sweeping a Map of 450 000 entries one by one paused the
+ * thread for ~40 ms), and a key's value is the time it was first remembered, not an object.
+ */
 export class MemoryReplayStore implements ReplayStore {
-  readonly #entries = new Map<string, { at: number; until: number }>();
-  #nextSweep = 0;
+  /** Generation number (`until` / GENERATION_SECONDS) → key → first remembered at (seconds). */
+  readonly #generations = new Map<number, Map<string, number>>();
+  #size = 0;
+  #nextDrop = 0;
 
   rememberOnce(key: string, nowSeconds: number, untilSeconds: number): number | undefined {
-    if (nowSeconds >= this.#nextSweep) this.#sweep(nowSeconds);
-    const seen = this.#entries.get(key);
-    if (seen !== undefined && seen.until >= nowSeconds) return seen.at;
-    this.#entries.set(key, { at: nowSeconds, until: untilSeconds });
+    if (nowSeconds >= this.#nextDrop) this.#dropPast(nowSeconds);
+    for (const keys of this.#generations.values()) {
+      const at = keys.get(key);
+      if (at !== undefined) return at;
+    }
+    if (untilSeconds < nowSeconds) return undefined; // already past: nothing to remember
+    const generation = Math.floor(untilSeconds / GENERATION_SECONDS);
+    let keys = this.#generations.get(generation);
+    if (keys === undefined) this.#generations.set(generation, (keys = new Map()));
+    keys.set(key, nowSeconds);
+    this.#size++;
     return undefined;
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
-  #sweep(nowSeconds: number): void {
-    for (const [key, entry] of this.#entries) if (entry.until < nowSeconds) this.#entries.delete(key);
-    this.#nextSweep = nowSeconds + SWEEP_EVERY_SECONDS;
+  /** Drops every generation whose last second is before `nowSeconds`. */
+  #dropPast(nowSeconds: number): void {
+    for (const [generation, keys] of this.#generations) {
+      if ((generation + 1) * GENERATION_SECONDS <= nowSeconds) {
+        this.#generations.delete(generation);
+        this.#size -= keys.size;
+      }
+    }
+    this.#nextDrop = (Math.floor(nowSeconds / GENERATION_SECONDS) + 1) * GENERATION_SECONDS;
   }
 }

@@ -1,21 +1,45 @@
 import t from 'tap';
 import { MemoryReplayStore, replayKey } from '../../src/replay/replay-store.js';
+import { NOW, NOW_S, World } from '../helpers/world.js';
 
-t.test('remembers a key until its time, then forgets it', async (t) => {
+t.test('remembers a key until its time, and forgets it at most 10 s later', async (t) => {
   const store = new MemoryReplayStore();
   t.equal(store.rememberOnce('a', 1000, 1090), undefined, 'first time: not seen');
   t.equal(store.rememberOnce('a', 1050, 1140), 1000, 'seen: answers when it was first remembered');
   t.equal(store.rememberOnce('a', 1090, 1180), 1000, 'still remembered at its last second');
-  t.equal(store.rememberOnce('a', 1091, 1181), undefined, 'forgotten after');
-  t.equal(store.size, 1);
+  t.equal(store.rememberOnce('a', 1100, 1190), undefined, 'forgotten 10 s after');
+  t.equal(store.size, 1, 'remembered again, once');
+  // Every `until` over a few generations: remembered through `until`, forgotten by `until` + 10.
+  for (let until = 2000; until < 2030; until++) {
+    const timed = new MemoryReplayStore();
+    timed.rememberOnce('k', until - 90, until);
+    for (let now = until - 90; now <= until; now += 7) t.equal(timed.rememberOnce('k', now, now + 90), until - 90, `until ${until}: remembered at ${now}`);
+    t.equal(timed.rememberOnce('k', until, until + 90), until - 90, `until ${until}: remembered at its last second`);
+    t.equal(timed.rememberOnce('k', until + 10, until + 100), undefined, `until ${until}: forgotten 10 s after`);
+  }
+  t.equal(store.rememberOnce('past', 5000, 4999), undefined, 'a key already past its time…');
+  t.equal(store.rememberOnce('past', 5000, 5090), undefined, '…is not remembered');
 });
 
-t.test('sweeps expired keys so memory follows traffic', async (t) => {
+t.test('forgets expired keys so memory follows traffic', async (t) => {
   const store = new MemoryReplayStore();
-  for (let i = 0; i < 1000; i++) store.rememberOnce(`k${i}`, 1000, 1090);
-  t.equal(store.size, 1000);
-  store.rememberOnce('later', 2000, 2090);
-  t.equal(store.size, 1, 'every expired key was swept');
+  for (let i = 0; i < 900; i++) store.rememberOnce(`k${i}`, 1000, 1090 + (i % 30));
+  t.equal(store.size, 900);
+  store.rememberOnce('later', 1115, 1205);
+  t.equal(store.size, 1 + 300, 'the keys due by 1109 are gone, those due from 1110 on kept');
+  t.equal(store.rememberOnce('k29', 1115, 1205), 1000, 'a kept key still answers');
+  store.rememberOnce('later still', 2000, 2090);
+  t.equal(store.size, 1, 'every expired key was forgotten');
+});
+
+t.test('a presentation shown again after its proof went stale is PROOF_STALE, though replay memory may still hold it', async (t) => {
+  const w = new World();
+  t.teardown(() => w.close());
+  const payload = w.present(undefined, { iat: NOW_S - 85, jti: 'stale-not-replayed-01' });
+  t.equal(w.verify(payload).verdict, 'VALID');
+  t.equal(w.verify(payload, NOW + 5_000).verdict, 'REPLAYED', 'still fresh: REPLAYED');
+  t.equal(w.verify(payload, NOW + 6_000).verdict, 'PROOF_STALE', 'past its time: PROOF_STALE, whatever replay memory holds');
+  t.ok(w.deps.replay.size >= 1, 'replay memory still holds it');
 });
 
 t.test('the key is the (iss, credential jti, proof jti) triple, unambiguously', async (t) => {
