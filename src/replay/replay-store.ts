@@ -30,7 +30,6 @@ const GENERATION_SECONDS = 10;
 export class MemoryReplayStore implements ReplayStore {
   /** Generation number (`until` / GENERATION_SECONDS) → key → first remembered at (seconds). */
   readonly #generations = new Map<number, Map<string, number>>();
-  #size = 0;
   #nextDrop = 0;
 
   rememberOnce(key: string, nowSeconds: number, untilSeconds: number): number | undefined {
@@ -44,21 +43,19 @@ export class MemoryReplayStore implements ReplayStore {
     let keys = this.#generations.get(generation);
     if (keys === undefined) this.#generations.set(generation, (keys = new Map()));
     keys.set(key, nowSeconds);
-    this.#size++;
     return undefined;
   }
 
   get size(): number {
-    return this.#size;
+    let size = 0;
+    for (const keys of this.#generations.values()) size += keys.size;
+    return size;
   }
 
   /** Drops every generation whose last second is before `nowSeconds`. */
   #dropPast(nowSeconds: number): void {
-    for (const [generation, keys] of this.#generations) {
-      if ((generation + 1) * GENERATION_SECONDS <= nowSeconds) {
-        this.#generations.delete(generation);
-        this.#size -= keys.size;
-      }
+    for (const generation of this.#generations.keys()) {
+      if ((generation + 1) * GENERATION_SECONDS <= nowSeconds) this.#generations.delete(generation);
     }
     this.#nextDrop = (Math.floor(nowSeconds / GENERATION_SECONDS) + 1) * GENERATION_SECONDS;
   }
