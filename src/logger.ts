@@ -1,24 +1,63 @@
 /**
- * The service's log: pino, structured, and redacting by path so that no payload, name,
- * birthdate or document number reaches a log line even when someone logs a whole result.
+ * The service's log: pino, structured, and censoring by field name so that no payload,
+ * name, birthdate or document number reaches a log line even when someone logs a whole
+ * result.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-const PERSONAL = ['payload', 'payloads', 'holder', 'given_name', 'family_name', 'birthdate', 'doc_no', 'body'];
+const PERSONAL = new Set(['payload', 'payloads', 'holder', 'given_name', 'family_name', 'birthdate', 'doc_no', 'body']);
+const CENSOR = '[redacted]';
+/** Deeper than anything the service logs; below it a value is dropped whole rather than walked. */
+const MAX_DEPTH = 8;
 
-/** Redaction paths: each personal field at the top level and up to three levels down. */
-export const REDACT_PATHS = PERSONAL.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+/**
+ * `fields` with the value of every personal field, at any depth of its plain objects and
+ * arrays, replaced by "[redacted]". Returns `fields` itself when there is nothing to
+ * censor, so a line of a few flat fields costs a few Set lookups. (pino's path redaction,
+ * used before, ran its wildcard paths over every child logger's bindings too: ~5 µs per
+ * HTTP request for a request id; bench/http.bench.ts.)
+ */
+export function censorPersonal<T>(fields: T, depth = 0): T {
+  if (typeof fields !== 'object' || fields === null) return fields;
+  if (depth > MAX_DEPTH) return CENSOR as T;
+  if (Array.isArray(fields)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < fields.length; i++) {
+      const value: unknown = fields[i];
+      const censored = censorPersonal(value, depth + 1);
+      if (censored !== value) (copy ??= fields.slice())[i] = censored;
+    }
+    return (copy ?? fields) as T;
+  }
+  const proto: unknown = Object.getPrototypeOf(fields);
+  if (proto !== Object.prototype && proto !== null) return fields; // errors, buffers, dates: serialised by pino, not walked
+  const object = fields as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key in object) {
+    const value = object[key];
+    const censored = PERSONAL.has(key) ? CENSOR : censorPersonal(value, depth + 1);
+    if (censored !== value) (copy ??= { ...object })[key] = censored;
+  }
+  return (copy ?? fields) as T;
+}
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
+  const log = pino(
     {
       level,
       base: { service: 'mleg' },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: { log: censorPersonal },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination ?? pino.destination({ fd: 1, sync: false }),
   );
+  // A child's bindings are written once, when it is made, and pino's formatters never see
+  // them: censored here. Children of children inherit this method from the root.
+  const pinoChild = log.child;
+  log.child = function child(this: Logger, bindings, options) {
+    return pinoChild.call(this, censorPersonal(bindings), options);
+  } as typeof log.child;
+  return log;
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createLogger } from '../../src/logger.js';
+import { censorPersonal, createLogger } from '../../src/logger.js';
 import { auditedSink } from '../helpers/log-audit.js';
 import { STUDENT, World } from '../helpers/world.js';
 
@@ -22,4 +22,31 @@ t.test('a whole result, a payload or a request body logged at trace level comes 
   }
   t.match(lines[0], { result: { verdict: 'VALID', holder: '[redacted]', credential: { doc_no: '[redacted]', issuer: 'PL-TEST' } } }, 'what is not personal stays readable');
   t.match(lines[2], { scan: { scanner: 'gate-1', result: { holder: '[redacted]', verdict: 'VALID' } } });
+});
+
+t.test('personal fields are censored at any depth, in lines and in child loggers, and nothing else is touched', async (t) => {
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger('info', auditedSink((l) => lines.push(l)));
+  const deep = { a: { b: { c: { d: { e: { birthdate: STUDENT.birthdate, kept: 1 } } } } } };
+  const logged = { results: [{ verdict: 'VALID', holder: { given_name: STUDENT.given_name } }, 'text', 7], deep };
+  log.info(logged, 'nested');
+  log.child({ body: { payload: 'MLEG1:x' }, lane: 'gate-1' }).info({ ms: 1 }, 'from a child');
+  log.child({ lane: 'gate-2' }, {}).child({ holder: { family_name: STUDENT.family_name } }).warn('from a grandchild');
+  log.flush();
+  t.match(lines[0], { results: [{ verdict: 'VALID', holder: '[redacted]' }, 'text', 7], deep: { a: { b: { c: { d: { e: { birthdate: '[redacted]', kept: 1 } } } } } } });
+  t.match(lines[1], { body: '[redacted]', lane: 'gate-1', ms: 1 });
+  t.match(lines[2], { lane: 'gate-2', holder: '[redacted]' });
+  t.equal((logged.results[0] as { holder: { given_name: string } }).holder.given_name, STUDENT.given_name, 'what was logged is not changed');
+  t.notOk(JSON.stringify(lines).includes('MLEG1:'));
+});
+
+t.test('censorPersonal: the same object back when nothing is personal; a copy otherwise; deeper than 8 levels dropped', async (t) => {
+  const flat = { method: 'POST', route: '/v1/verify', status: 200, nested: { verdict: 'VALID' }, list: [1, { ok: true }] };
+  t.equal(censorPersonal(flat), flat, 'no copy for a line with nothing to censor');
+  const withError = { err: Object.assign(new Error('boom'), { payload: 'x' }) };
+  t.equal(censorPersonal(withError), withError, 'errors are left to the err serialiser, not walked');
+  let deep: Record<string, unknown> = { given_name: 'x' };
+  for (let i = 0; i < 12; i++) deep = { next: deep };
+  t.notOk(JSON.stringify(censorPersonal(deep)).includes('"x"'), 'too deep to walk is censored whole');
+  t.ok(JSON.stringify(censorPersonal(deep)).includes('[redacted]'));
 });
