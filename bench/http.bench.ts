@@ -4,7 +4,9 @@
  * a Fastify route in its own process that does one bare `crypto.verify` per request, of
  * that request's own proof with its holder's key (bench/baseline-server.ts), at 1, 10 and
  * 100 connections; the same on 1 verifier thread and on one per core, for the scaling;
- * and `/v1/verify/batch` with 100 per request.
+ * and `/v1/verify/batch` with 100 per request. Between the two, the same bare route around the
+ * service's own verification (`Verifier`, without the service's HTTP shell): it splits the gap
+ * into what verifying costs in a server and what the service adds around it.
  * autocannon runs in this process, on the same 2 cores. When wrk is installed (Debian
  * package wrk) every run is made with it too: a C client that leaves the service the CPU
  * autocannon takes (bench/wrk-bodies.lua sends each body once and counts non-VALID answers).
@@ -58,12 +60,13 @@ function startMleg(configFile: string, workers: number): ChildProcess {
   return spawn(process.execPath, [`${ROOT}dist/cli.js`, 'serve', '--config', configFile, '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function startBaseline(pop: Population): Promise<{ url: string; child: ChildProcess; remove: () => void }> {
+/** The baseline route; or, given the site's config file, the bare route around the service's verification. */
+async function startBaseline(pop: Population, verifierConfig?: string): Promise<{ url: string; child: ChildProcess; remove: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'mleg-baseline-'));
   const file = join(dir, 'keys.json');
   writeFileSync(file, JSON.stringify(pop.holders.map((h) => [h.credential.slice(h.credential.lastIndexOf('.') + 1), h.device.publicJwk])));
   const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}bench/baseline-server.ts`], {
-    env: { ...process.env, BASELINE_KEYS: file },
+    env: { ...process.env, BASELINE_KEYS: file, ...(verifierConfig === undefined ? {} : { BASELINE_VERIFIER: verifierConfig }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
@@ -137,6 +140,11 @@ async function mleg(workers: number): Promise<{ url: string; child: ChildProcess
   const child = startMleg(site.configFile, workers);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url);
+  await warmUp(url, workers);
+  return { url, child };
+}
+
+async function warmUp(url: string, workers: number): Promise<void> {
   // Warm up: every holder seen by every thread (each keeps its own credential cache), as the baseline
   // route knows every holder's key from its start (the core benchmark's warm case); a batch is split
   // over the threads in order, so each round's batches are rotated by one thread's share.
@@ -149,7 +157,6 @@ async function mleg(workers: number): Promise<{ url: string; child: ChildProcess
       await fetch(`${url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads }) });
     }
   }
-  return { url, child };
 }
 
 /** The service's credential cache lookups so far, from its /metrics. */
@@ -175,16 +182,20 @@ const notes: string[] = [];
 const runs = new Map<string, Run>();
 let invalid = 0;
 
-const baseline = await startBaseline(pop);
-for (const client of CLIENTS) {
-  for (const c of CONNECTIONS) {
-    const run = await load(client, baseline.url, '/v1/verify', c, singles(20_000));
-    invalid += run.notValid + run.errors;
-    runs.set(`${client} baseline ${c}`, run);
+// The reference routes in turn: the baseline, then the service's verification in the same bare route.
+for (const [kind, verifierConfig] of [['baseline', undefined], ['verifier', site.configFile]] as const) {
+  const reference = await startBaseline(pop, verifierConfig);
+  if (verifierConfig !== undefined) await warmUp(reference.url, 1);
+  for (const client of CLIENTS) {
+    for (const c of CONNECTIONS) {
+      const run = await load(client, reference.url, '/v1/verify', c, singles(20_000));
+      invalid += run.notValid + run.errors;
+      runs.set(`${client} ${kind} ${c}`, run);
+    }
   }
+  await stop(reference.child);
+  reference.remove();
 }
-await stop(baseline.child);
-baseline.remove();
 
 for (const workers of [1, cores]) {
   const service = await mleg(workers);
@@ -209,13 +220,15 @@ site.remove();
 for (const client of CLIENTS) {
   for (const c of CONNECTIONS) {
     const base = runs.get(`${client} baseline ${c}`)!;
+    const verifier = runs.get(`${client} verifier ${c}`)!;
     const one = runs.get(`${client} mleg 1 ${c}`)!;
     const all = runs.get(`${client} mleg ${cores} ${c}`)!;
     const at = `[${client}] ${c} conn`;
     figures.push({ name: `${at}: baseline route, req/s`, value: base.rate, unit: '/s' });
+    figures.push({ name: `${at}: the service's verification in the bare route, req/s`, value: verifier.rate, unit: '/s', ratio: verifier.rate / base.rate, baseline: `${at}: baseline route` });
     figures.push(atLeastRatio(`${at}: POST /v1/verify, 1 thread, req/s`, one.rate, '/s', `${at}: baseline route`, base.rate, 0.85));
     figures.push(atLeastRatio(`${at}: POST /v1/verify, ${cores} threads, req/s`, all.rate, '/s', `${at}: 1 thread`, one.rate, 1.7));
-    notes.push(`${at}: ${cores} threads against the baseline route: ${(all.rate / base.rate).toFixed(2)}×`);
+    notes.push(`${at}: ${cores} threads against the baseline route: ${(all.rate / base.rate).toFixed(2)}×; 1 thread against the verification in the bare route: ${(one.rate / verifier.rate).toFixed(2)}×`);
     for (const [name, run] of [[`baseline route`, base], ['1 thread', one], [`${cores} threads`, all]] as const) {
       const p99Target = c === 10 && name !== 'baseline route' ? { target: '< 10 ms', met: run.p99 < 10 } : {};
       figures.push({ name: `  ${at}: ${name}, latency p99`, value: run.p99, unit: 'ms', ...p99Target });
