@@ -1,7 +1,7 @@
 import t from 'tap';
 import { VERDICTS } from '../../src/verify/verdicts.js';
 import { verify } from '../../src/verify/verify.js';
-import { DAY, IDX, NOW, NOW_S, STATUS_URI, STUDENT, World, makeDevice, tamperSignature } from '../helpers/world.js';
+import { DAY, IDX, NOW, NOW_S, STATUS_URI, STUDENT, World, decodePart, forge, makeDevice, tamperSignature } from '../helpers/world.js';
 
 t.test('VALID: the result has the shape of SPEC 7', async (t) => {
   const w = new World();
@@ -131,6 +131,21 @@ t.test('the issuer-signature outcome is cached per credential; a trust list chan
   const r = verify(w.present(cred), NOW, { ...w.deps, trust: other.trust });
   // The other world trusts a different key under the same kid and iss: a reused cache entry would say VALID.
   t.equal((r as { verdict: string }).verdict, 'BAD_SIGNATURE', 'a cached outcome is not reused under another trust list');
+});
+
+t.test('a cached credential\'s signature on other claims is never taken for it, nor displaces it', async (t) => {
+  const w = new World();
+  t.teardown(() => w.close());
+  const genuine = w.credential();
+  t.equal(w.verify(w.present(genuine)).verdict, 'VALID');
+  const signature = Buffer.from(genuine.slice(genuine.lastIndexOf('.') + 1), 'base64url');
+  const altered = forge(decodePart(genuine, 0), { ...decodePart(genuine, 1), exp: NOW_S + 3650 * DAY }, signature);
+  t.equal(altered.slice(altered.lastIndexOf('.')), genuine.slice(genuine.lastIndexOf('.')), 'the same signature segment');
+  for (let i = 0; i < 3; i++) t.equal(w.verify(w.present(altered)).verdict, 'BAD_SIGNATURE', `altered claims, attempt ${i + 1}`);
+  const misses = w.deps.credentials.misses;
+  t.equal(w.verify(w.present(genuine)).verdict, 'VALID');
+  t.equal(w.deps.credentials.misses, misses, 'the genuine credential is still cached');
+  t.equal(w.deps.credentials.size, 1, 'nothing cached for the altered text');
 });
 
 t.test('EdDSA issuers and devices, and mixed', async (t) => {
