@@ -43,10 +43,41 @@ t.test('personal fields are censored at any depth, in lines and in child loggers
 t.test('censorPersonal: the same object back when nothing is personal; a copy otherwise; deeper than 8 levels dropped', async (t) => {
   const flat = { method: 'POST', route: '/v1/verify', status: 200, nested: { verdict: 'VALID' }, list: [1, { ok: true }] };
   t.equal(censorPersonal(flat), flat, 'no copy for a line with nothing to censor');
-  const withError = { err: Object.assign(new Error('boom'), { payload: 'x' }) };
-  t.equal(censorPersonal(withError), withError, 'errors are left to the err serialiser, not walked');
+  const withError = { err: Object.assign(new Error('boom'), { code: 'E_BOOM' }) };
+  t.equal(censorPersonal(withError), withError, 'an error with nothing personal is left as it is');
   let deep: Record<string, unknown> = { given_name: 'x' };
   for (let i = 0; i < 12; i++) deep = { next: deep };
   t.notOk(JSON.stringify(censorPersonal(deep)).includes('"x"'), 'too deep to walk is censored whole');
   t.ok(JSON.stringify(censorPersonal(deep)).includes('[redacted]'));
+  // A field of no personal name, deeper than is walked: dropped whole, not trusted unread.
+  let deepNote: Record<string, unknown> = { note: 'unread' };
+  for (let i = 0; i < 12; i++) deepNote = { next: deepNote };
+  t.notOk(JSON.stringify(censorPersonal(deepNote)).includes('unread'), 'below 8 levels nothing is written unread');
+  let shallowNote: Record<string, unknown> = { note: 'read' };
+  for (let i = 0; i < 5; i++) shallowNote = { next: shallowNote };
+  t.equal(censorPersonal(shallowNote), shallowNote, 'within 8 levels what is not personal stays');
+});
+
+t.test('errors: their personal properties (and their causes\') are censored, message, stack and type kept', async (t) => {
+  const cause = Object.assign(new Error('inner'), { holder: { given_name: STUDENT.given_name } });
+  const err = Object.assign(new TypeError('outer', { cause }), { payload: 'MLEG1:secret', code: 'E_X' });
+  const censored = censorPersonal({ err }).err;
+  t.ok(censored instanceof TypeError, 'still a TypeError');
+  t.equal(censored.message, 'outer');
+  t.equal(censored.stack, err.stack);
+  t.equal((censored as unknown as { payload: string }).payload, '[redacted]');
+  t.equal((censored as unknown as { code: string }).code, 'E_X');
+  t.equal(((censored as { cause: Error & { holder: unknown } }).cause).holder, '[redacted]');
+  t.equal(err.payload, 'MLEG1:secret', 'the error itself is not changed');
+
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger('info', auditedSink((l) => lines.push(l)));
+  log.error({ err }, 'a careless error');
+  log.error(err, 'an error logged bare');
+  log.flush();
+  const text = JSON.stringify(lines);
+  t.notOk(text.includes('MLEG1:'), 'no payload in the lines');
+  t.notOk(text.includes(STUDENT.given_name), 'no name from the cause');
+  t.match(lines[0], { err: { type: 'TypeError', message: 'outer', payload: '[redacted]', code: 'E_X' } });
+  t.match(lines[1], { err: { message: 'outer', payload: '[redacted]' } });
 });
