@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 /** The `mleg` command. Exit codes: 0 success (or VALID), 1 failure (or another verdict), 2 usage or configuration error. */
-import { ConfigError } from './config/config.js';
+import { MlegError } from './errors.js';
 import { demoCommand } from './commands/demo.js';
 import { devicesCommand } from './commands/devices.js';
 import { issuerCommand } from './commands/issuer.js';
 import { scanImageCommand } from './commands/scan-image.js';
 import { scanCommand } from './commands/scan.js';
 import { serve } from './commands/serve.js';
-import { USAGE, UsageError } from './commands/usage.js';
+import { USAGE, USAGE_HINT, UsageError } from './commands/usage.js';
 import { verifyCommand } from './commands/verify.js';
 import { walletCommand } from './commands/wallet.js';
-import { TrustListError } from './trust/trust-list.js';
 
 async function main([command, ...args]: string[]): Promise<number | undefined> {
   switch (command) {
@@ -47,15 +46,8 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exitCode = code;
   },
   (err: Error) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`mleg: ${err.message}\n\n${USAGE}`);
-      process.exitCode = 2;
-    } else if (err instanceof ConfigError || err instanceof TrustListError) {
-      process.stderr.write(`mleg: ${err.message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`mleg: ${err.message}\n`);
-      process.exitCode = 1;
-    }
+    process.stderr.write(`mleg: ${err.message}\n`);
+    if (err instanceof UsageError) process.stderr.write(USAGE_HINT);
+    process.exitCode = err instanceof MlegError ? err.exit : 1;
   },
 );

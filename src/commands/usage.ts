@@ -1,9 +1,13 @@
 /** Command-line usage, and the error that means "exit 2: the command was used wrongly". */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MlegError } from '../errors.js';
 import { isJwsAlg, type JwsAlg } from '../jws/signature.js';
 
-export class UsageError extends Error {
+export class UsageError extends MlegError {
   override name = 'UsageError';
+  constructor(message: string) {
+    super('USAGE', message);
+  }
 }
 
 export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student IDs)
@@ -32,6 +36,9 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg wallet keygen  --out FILE [--alg ES256|EdDSA]
   mleg wallet present --credential FILE --key FILE [--qr FILE.png | --qr -]
 `;
+
+/** What follows a usage error: one line, so the error stays on a small screen (issue: the whole help pushed it off). */
+export const USAGE_HINT = 'Run "mleg help" for the commands and their options.\n';
 
 /** node:util parseArgs, strict, with its errors turned into usage errors. */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {

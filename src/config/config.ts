@@ -154,13 +154,13 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigError(`cannot read config file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'CONFIG_UNREADABLE');
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`, 'CONFIG_UNREADABLE');
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ConfigError(`${path}: the configuration must be a JSON object`);
   const config = parseConfig(doc, path, dirname(path));

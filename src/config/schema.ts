@@ -2,6 +2,8 @@
  * A small schema language for the configuration file: every key is declared with its
  * type and default, so an unknown key or a wrong type is reported by its dotted name.
  */
+import { MlegError } from '../errors.js';
+
 export type Field =
   | { kind: 'string'; default?: string | null; nullable?: boolean; path?: boolean; nonEmpty?: boolean; required?: boolean; pattern?: { re: RegExp; want: string } }
   | { kind: 'integer'; default?: number; min?: number; max?: number; required?: boolean }
@@ -14,8 +16,11 @@ export type Field =
   | { kind: 'array'; item: Field; default?: unknown[]; maxItems?: number; required?: boolean }
   | { kind: 'bytes'; default?: number[]; required?: boolean };
 
-export class ConfigError extends Error {
+export class ConfigError extends MlegError {
   override name = 'ConfigError';
+  constructor(message: string, code: 'CONFIG_INVALID' | 'CONFIG_UNREADABLE' = 'CONFIG_INVALID') {
+    super(code, message);
+  }
 }
 
 export interface Context {

@@ -1,7 +1,7 @@
 /**
  * Student records for issuing, from JSON (an array of objects) or CSV (a header row).
  * Columns: given_name, family_name, birthdate, doc, doc_no, org_name, org_id,
- * valid_until (YYYY-MM-DD, valid to the end of that day UTC, or seconds), device (a
+ * valid_until (YYYY-MM-DD, valid to the end of that day in Poland, or seconds), device (a
  * JWK file, relative to the records file, or an inline JWK in JSON), and optional idx, jti.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import type { JWK } from 'jose';
 import { isCalendarDate } from '../verify/claims.js';
 import type { StudentRecord } from './credential.js';
+import { endOfDayInPoland } from './valid-until.js';
 
 export interface IssueRecord {
   student: StudentRecord;
@@ -86,11 +87,11 @@ function toRecord(row: Record<string, unknown>, baseDir: string): IssueRecord {
   };
 }
 
-/** YYYY-MM-DD → the last second of that day (UTC); an integer → seconds as they are. */
+/** YYYY-MM-DD → the last second of that day in Poland (src/issuer/valid-until.ts); an integer → seconds as they are. */
 export function parseValidUntil(value: unknown): number {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-  if (typeof value === 'string' && isCalendarDate(value)) return Date.parse(`${value}T23:59:59Z`) / 1000;
+  if (typeof value === 'string' && isCalendarDate(value)) return endOfDayInPoland(value);
   throw new Error('"valid_until" must be YYYY-MM-DD or seconds since the epoch');
 }
 

@@ -4,6 +4,7 @@
  * service still runs, and every HID device reports this error, which says what to install.
  */
 import type { Device, HIDAsync } from 'node-hid';
+import { MlegError } from '../errors.js';
 
 export type HidDeviceInfo = Device;
 export type HidHandle = HIDAsync;
@@ -13,8 +14,11 @@ export interface HidModule {
   open(path: string): Promise<HidHandle>;
 }
 
-export class HidUnavailableError extends Error {
+export class HidUnavailableError extends MlegError {
   override name = 'HidUnavailableError';
+  constructor(message: string) {
+    super('HID_UNAVAILABLE', message);
+  }
 }
 
 let loading: Promise<HidModule> | undefined;

@@ -3,6 +3,7 @@
  * Parsing is strict and all-or-nothing: one bad key refuses the whole list, naming it.
  */
 import type { KeyObject } from 'node:crypto';
+import { MlegError } from '../errors.js';
 import { isPlainObject } from '../jws/compact.js';
 import { importPublicJwk } from '../jws/jwk.js';
 import { isJwsAlg, type JwsAlg } from '../jws/signature.js';
@@ -22,8 +23,11 @@ export interface TrustList {
   source: string;
 }
 
-export class TrustListError extends Error {
+export class TrustListError extends MlegError {
   override name = 'TrustListError';
+  constructor(message: string) {
+    super('TRUST_LIST_INVALID', message);
+  }
 }
 
 export function parseTrustList(doc: unknown, source: string, loadedAt = Date.now()): TrustList {

@@ -1,12 +1,12 @@
+import { MlegError } from '../../errors.js';
+
 /** Why an image gave no answer: one code per outcome, a short reason for people (never the image's content). */
 export type ImageErrorCode = 'NOT_AN_IMAGE' | 'TOO_MANY_PIXELS' | 'DECODE_TIMEOUT';
 
-export class ImageError extends Error {
+export class ImageError extends MlegError {
   override name = 'ImageError';
-  constructor(
-    readonly code: ImageErrorCode,
-    message: string,
-  ) {
-    super(message);
+  declare readonly code: ImageErrorCode;
+  constructor(code: ImageErrorCode, message: string) {
+    super(code, message);
   }
 }
