@@ -47,6 +47,7 @@ export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string
   const parsed = parseCompactJws(jwt);
   if (!parsed.ok) return fail(parsed.reason);
   const { header, payload } = parsed.value;
+  if (parsed.value.duplicateMember !== undefined) return fail(`the ${parsed.value.duplicateMember} names a member twice`);
   if (header.typ !== STATUS_LIST_TYP) return fail(`header "typ" must be "${STATUS_LIST_TYP}"`);
   const forbidden = firstPresent(header, KEY_CHOOSING_HEADERS);
   if (forbidden !== undefined) return fail(`header "${forbidden}" is not allowed`);

@@ -33,7 +33,8 @@ export function checkCredential(text: string, trust: TrustList): CredentialOutco
   const malformed = (reason: string): CredentialOutcome => ({ ok: false, verdict: 'MALFORMED', reason: `credential: ${reason}` });
   const parsed = parseCompactJws(text);
   if (!parsed.ok) return malformed(parsed.reason);
-  const { header, payload, signingInput, signature } = parsed.value;
+  const { header, payload, signingInput, signature, duplicateMember } = parsed.value;
+  if (duplicateMember !== undefined) return malformed(`the ${duplicateMember} names a member twice`);
   if (typeof header.alg !== 'string') return malformed('header "alg" is missing');
   if (header.typ !== CREDENTIAL_TYP) return malformed(`header "typ" must be "${CREDENTIAL_TYP}"`);
   if (typeof header.kid !== 'string' || header.kid.length === 0) return malformed('header "kid" is missing');

@@ -16,6 +16,7 @@ export interface ProofClaims {
 export function checkProof(proof: CompactJws, credential: VerifiedCredential): Parsed<ProofClaims> {
   const invalid = (reason: string): Parsed<ProofClaims> => ({ ok: false, reason: `proof: ${reason}` });
   const { header, payload } = proof;
+  if (proof.duplicateMember !== undefined) return invalid(`the ${proof.duplicateMember} names a member twice`);
   const alg = credential.device.alg;
   if (header.alg !== alg) return invalid(`header "alg" must be ${alg} for the device key in the credential`);
   if (header.typ !== PROOF_TYP) return invalid(`header "typ" must be "${PROOF_TYP}"`);
