@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Verifier } from '../verifier.js';
+import { sendError } from './http-errors.js';
 import { errorReplies } from './schemas.js';
 
 export interface AdminRoutesOptions {
@@ -21,11 +22,11 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     const match = header === undefined ? null : /^Bearer +(\S+)\s*$/i.exec(header);
     if (match === null) {
       reply.header('www-authenticate', 'Bearer realm="mleg admin"');
-      return reply.code(401).send({ error: 'Unauthorized', message: 'this route needs "Authorization: Bearer <admin token>"' });
+      return sendError(reply, 'UNAUTHORIZED', 'this route needs "Authorization: Bearer <admin token>"');
     }
     if (!timingSafeEqual(digest(match[1]!), expected)) {
       request.log.warn({ route: request.routeOptions.url }, 'admin request with a wrong token');
-      return reply.code(403).send({ error: 'Forbidden', message: 'wrong admin token' });
+      return sendError(reply, 'FORBIDDEN', 'wrong admin token');
     }
   });
 

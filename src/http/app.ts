@@ -19,6 +19,7 @@ import { healthRoutes } from './health-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
+import { clientError, sendError } from './http-errors.js';
 import { errorSchema, resultSchema } from './schemas.js';
 import { stateRoutes } from './state-routes.js';
 import { verifyRoutes } from './verify-routes.js';
@@ -94,16 +95,16 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) {
+    const answer = clientError(error);
+    if (answer === undefined) {
       request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
-      return reply.code(500).send({ error: 'Internal Server Error', message: 'the request could not be completed' });
+      return sendError(reply, 'INTERNAL', 'the request could not be completed');
     }
-    return reply.code(status).send({ error: httpReason(status), message: clientMessage(error) });
+    if (answer.code === 'DECODE_TIMEOUT') void reply.header('retry-after', '1');
+    return sendError(reply, answer.code, answer.message);
   });
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
-  });
+  // The path is not echoed: an answer never repeats what a client sent.
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND', 'no such route'));
 
   if (config.http.cors.origins.length > 0) {
     await app.register(cors, { origin: config.http.cors.origins, methods: ['GET', 'POST'] });
@@ -116,7 +117,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       timeWindow: 60_000,
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
-        error: 'Too Many Requests',
+        error: 'RATE_LIMITED',
         message: `more than ${context.max} requests a minute from this client; try again in ${context.after}`,
       }),
     });
@@ -132,25 +133,4 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   if (config.admin.token !== null) await app.register(adminRoutes, { token: config.admin.token, verifier });
   if (config.display.enabled) await app.register(displayRoutes, { display: config.display, bus: o.bus, heartbeatMs: config.events.heartbeatSeconds * 1000, open: o.streams, terminal: config });
   return app;
-}
-
-function clientMessage(error: FastifyError): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'request body is too large';
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'unsupported content type; send application/json or text/plain';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'the body is empty';
-    default:
-      return error.message;
-  }
-}
-
-function httpReason(status: number): string {
-  return (
-    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' }[
-      status
-    ] ?? 'Client Error'
-  );
 }

@@ -5,8 +5,8 @@
  */
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ImageDecoder, type DecodedImage, type ImageOptions } from '../scan/image/decode-image.js';
-import { ImageError, type ImageErrorCode } from '../scan/image/image-error.js';
 import type { Verifier } from '../verifier.js';
+import { sendError } from './http-errors.js';
 import { errorReplies } from './schemas.js';
 
 export interface ImageRoutesOptions {
@@ -18,17 +18,13 @@ export interface ImageRoutesOptions {
 const IMAGE_BODY_LIMIT = 8 * 1024 * 1024;
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 
-/**
- * 400: the body is not an image we can read. 413: more pixels than image.maxPixels (as for
- * a body over 8 MiB: too big to take on). 503: the decode deadline passed; the deadline
- * includes waiting for the decoder, so the same picture may well go through when the
- * service is less busy; hence "unavailable, try again" rather than "unprocessable".
+/*
+ * Image errors carry their own code and status (src/errors.ts): 400 the body is not an image
+ * we can read; 413 more pixels than image.maxPixels (as for a body over 8 MiB: too big to take
+ * on); 503 the decode deadline passed — it includes waiting for the decoder, so the same
+ * picture may well go through when the service is less busy, hence "unavailable, try again"
+ * rather than "unprocessable".
  */
-const STATUS: Record<ImageErrorCode, [number, string]> = {
-  NOT_AN_IMAGE: [400, 'Bad Request'],
-  TOO_MANY_PIXELS: [413, 'Payload Too Large'],
-  DECODE_TIMEOUT: [503, 'Service Unavailable'],
-};
 
 const codesSchema = {
   type: 'object',
@@ -62,15 +58,8 @@ export const imageRoutes: FastifyPluginAsync<ImageRoutesOptions> = async (app, {
   app.addContentTypeParser(IMAGE_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error instanceof ImageError) {
-      const [status, name] = STATUS[error.code];
-      if (status === 503) void reply.header('retry-after', '1');
-      return reply.code(status).send({ error: name, message: error.message });
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send({ error: 'Unsupported Media Type', message: `unsupported content type; send ${IMAGE_TYPES.join(', ')}` });
-    }
-    throw error; // the application's handler answers the rest
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', `unsupported content type; send ${IMAGE_TYPES.join(', ')}`);
+    throw error; // the application's handler answers the rest, image errors included
   });
 
   const decode = async (request: FastifyRequest): Promise<DecodedImage> => {

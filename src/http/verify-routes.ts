@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../logger.js';
 import type { Verifier } from '../verifier.js';
 import { resultLogFields } from '../verify/result.js';
+import { sendError } from './http-errors.js';
 import { errorReplies } from './schemas.js';
 
 export interface VerifyRoutesOptions {
@@ -40,8 +41,11 @@ export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app,
         response: { 200: { $ref: 'result#' }, ...errorReplies(400, 413, 415, 429) },
       },
     },
-    async (request) => {
-      const payload = typeof request.body === 'string' ? request.body : request.body.payload;
+    async (request, reply) => {
+      // Without a content type Fastify parses nothing and checks nothing: the body is undefined.
+      const body: unknown = request.body;
+      const payload = typeof body === 'string' ? body : (body as { payload?: unknown } | undefined)?.payload;
+      if (typeof payload !== 'string') return sendError(reply, 'BODY_MISSING', 'no payload: send {"payload": "MLEG1:…"} as application/json or the payload as text/plain');
       const result = await verifier.verify(payload, 'http');
       request.verdict = result.verdict;
       // The hashed reference costs a SHA-256: made only when the line will be written.

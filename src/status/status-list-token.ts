@@ -6,6 +6,7 @@
 import { KEY_CHOOSING_HEADERS, firstPresent, isPlainObject, parseCompactJws, type Parsed } from '../jws/compact.js';
 import { verifySignature } from '../jws/signature.js';
 import type { TrustedKey, TrustList } from '../trust/trust-list.js';
+import { DATE_SECONDS, isDateSeconds } from '../verify/claims.js';
 import { entryCount, inflateStatusList, isStatusBits, MAX_INFLATED_BYTES, type StatusBits } from './status-bits.js';
 
 export const STATUS_LIST_TYP = 'statuslist+jwt';
@@ -58,8 +59,8 @@ export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string
     return fail('signature does not verify');
   }
   if (payload.sub !== uri) return fail(`"sub" is not the URI it was fetched from (${uri})`);
-  if (!Number.isSafeInteger(payload.iat)) return fail('"iat" must be an integer');
-  if (payload.exp !== undefined && !Number.isSafeInteger(payload.exp)) return fail('"exp" must be an integer');
+  if (!isDateSeconds(payload.iat)) return fail(`"iat" must be ${DATE_SECONDS}`);
+  if (payload.exp !== undefined && !isDateSeconds(payload.exp)) return fail(`"exp" must be ${DATE_SECONDS}`);
   if (payload.ttl !== undefined && !(Number.isSafeInteger(payload.ttl) && (payload.ttl as number) > 0)) {
     return fail('"ttl" must be a positive integer');
   }

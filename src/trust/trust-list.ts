@@ -34,6 +34,8 @@ export function parseTrustList(doc: unknown, source: string, loadedAt = Date.now
   if (!isPlainObject(doc) || !Array.isArray(doc.keys)) {
     throw new TrustListError(`${source}: a trust list is a JSON object with a "keys" array`);
   }
+  // A list that trusts no one would answer UNKNOWN_ISSUER to every scan: an edit gone wrong, not a policy.
+  if (doc.keys.length === 0) throw new TrustListError(`${source}: the trust list has no keys; a verifier that trusts no issuer refuses every ID`);
   const keys = new Map<string, TrustedKey>();
   doc.keys.forEach((jwk: unknown, i: number) => {
     const kid = isPlainObject(jwk) && typeof jwk.kid === 'string' ? jwk.kid : undefined;

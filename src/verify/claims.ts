@@ -19,6 +19,15 @@ export interface CredentialClaims {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** The farthest from 1970 a Date can be, in seconds (ECMAScript: ±8.64e15 ms). */
+const MAX_DATE_SECONDS = 8.64e12;
+export const DATE_SECONDS = 'an integer number of seconds a date can show';
+
+/** An integer number of seconds since the epoch that a date can show (2^53-1 or 1e15 cannot: no "invalid date" ever reaches a result). */
+export function isDateSeconds(value: unknown): value is number {
+  return Number.isSafeInteger(value) && Math.abs(value as number) <= MAX_DATE_SECONDS;
+}
+
 export function parseCredentialClaims(c: Record<string, unknown>): Parsed<CredentialClaims> {
   const bad = (claim: string, want: string): Parsed<CredentialClaims> => ({
     ok: false,
@@ -26,9 +35,9 @@ export function parseCredentialClaims(c: Record<string, unknown>): Parsed<Creden
   });
   if (typeof c.iss !== 'string' || c.iss.length === 0) return bad('iss', 'a non-empty string');
   if (typeof c.jti !== 'string' || c.jti.length < 1 || c.jti.length > 64) return bad('jti', 'a string of 1-64 characters');
-  if (!Number.isSafeInteger(c.iat)) return bad('iat', 'an integer');
-  if (c.nbf !== undefined && !Number.isSafeInteger(c.nbf)) return bad('nbf', 'an integer');
-  if (!Number.isSafeInteger(c.exp)) return bad('exp', 'an integer');
+  if (!isDateSeconds(c.iat)) return bad('iat', DATE_SECONDS);
+  if (c.nbf !== undefined && !isDateSeconds(c.nbf)) return bad('nbf', DATE_SECONDS);
+  if (!isDateSeconds(c.exp)) return bad('exp', DATE_SECONDS);
   if (c.doc !== 'school' && c.doc !== 'student') return bad('doc', '"school" or "student"');
   if (typeof c.given_name !== 'string') return bad('given_name', 'a string');
   if (typeof c.family_name !== 'string') return bad('family_name', 'a string');

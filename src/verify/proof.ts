@@ -1,6 +1,7 @@
 /** SPEC 3: the device-signed proof that binds a presentation to the phone it was issued to. */
 import { firstPresent, type CompactJws, type Parsed } from '../jws/compact.js';
 import { verifySignature } from '../jws/signature.js';
+import { DATE_SECONDS, isDateSeconds } from './claims.js';
 import type { VerifiedCredential } from './credential.js';
 
 export const PROOF_TYP = 'mleg-kb+jwt';
@@ -22,7 +23,7 @@ export function checkProof(proof: CompactJws, credential: VerifiedCredential): P
   if (header.typ !== PROOF_TYP) return invalid(`header "typ" must be "${PROOF_TYP}"`);
   const forbidden = firstPresent(header, PROOF_FORBIDDEN_HEADERS);
   if (forbidden !== undefined) return invalid(`header "${forbidden}" is not allowed`);
-  if (!Number.isSafeInteger(payload.iat)) return invalid('claim "iat" must be an integer');
+  if (!isDateSeconds(payload.iat)) return invalid(`claim "iat" must be ${DATE_SECONDS}`);
   if (typeof payload.jti !== 'string' || !PROOF_JTI.test(payload.jti)) {
     return invalid('claim "jti" must be 16-64 base64url characters');
   }

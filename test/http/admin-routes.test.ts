@@ -20,11 +20,11 @@ t.test('401 without a token, 403 with a wrong one', async (t) => {
   const none = await fetch(`${s.url}/v1/admin/refresh`, { method: 'POST' });
   t.equal(none.status, 401);
   t.match(none.headers.get('www-authenticate'), /^Bearer/);
-  t.match(await readJson(none), { error: 'Unauthorized' });
+  t.match(await readJson(none), { error: 'UNAUTHORIZED' });
   t.equal((await fetch(`${s.url}/v1/admin/refresh`, { method: 'POST', headers: { authorization: 'Basic abc' } })).status, 401);
   const wrong = await fetch(`${s.url}/v1/admin/refresh`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}x` } });
   t.equal(wrong.status, 403);
-  t.match(await readJson(wrong), { error: 'Forbidden' });
+  t.match(await readJson(wrong), { error: 'FORBIDDEN' });
   t.notOk(JSON.stringify(s.logs).includes(TOKEN), 'the token is never logged');
 });
 

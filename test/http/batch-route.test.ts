@@ -37,7 +37,7 @@ t.test('up to 1000 payloads; more, or a bad body, is a 400 with a reason', async
   t.equal((await readJson(ok)).results.length, 1000);
   const over = await batch({ payloads: [...many, 'MLEG1:one-more'] });
   t.equal(over.status, 400);
-  t.match(await readJson(over), { error: 'Bad Request', message: /must NOT have more than 1000 items/ });
+  t.match(await readJson(over), { error: 'BODY_INVALID', message: /must NOT have more than 1000 items/ });
   for (const body of [{}, { payloads: 'MLEG1:x' }, { payloads: [1, 2] }, { payloads: [], extra: true }]) {
     t.equal((await batch(body)).status, 400, JSON.stringify(body));
   }

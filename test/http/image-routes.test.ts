@@ -100,7 +100,7 @@ t.test('400 with a reason when the body is not a readable image', async (t) => {
     for (const path of ['/v1/verify/image', '/v1/decode']) {
       const res = await post(path, body, type);
       t.equal(res.status, 400, `${path}: ${name}`);
-      t.match(await json(res), { error: 'Bad Request', message: reason }, `${path}: ${name}`);
+      t.match(await json(res), { error: 'NOT_AN_IMAGE', message: reason }, `${path}: ${name}`);
     }
   }
 });
@@ -109,7 +109,7 @@ t.test('413 over 8 MiB', async (t) => {
   for (const path of ['/v1/verify/image', '/v1/decode']) {
     const res = await post(path, Buffer.alloc(8 * 1024 * 1024 + 1), 'image/jpeg');
     t.equal(res.status, 413, path);
-    t.match(await json(res), { error: 'Payload Too Large', message: /too large/ });
+    t.match(await json(res), { error: 'BODY_TOO_LARGE', message: /too large/ });
   }
 });
 
@@ -122,7 +122,7 @@ t.test('413 for a 50-megapixel PNG: refused from its header, memory untouched', 
   const res = await post('/v1/decode', bomb, 'image/png');
   const grown = process.memoryUsage().rss - before;
   t.equal(res.status, 413);
-  t.match(await json(res), { error: 'Payload Too Large', message: /10000×5000 pixels, more than image\.maxPixels \(25000000\)/ });
+  t.match(await json(res), { error: 'TOO_MANY_PIXELS', message: /10000×5000 pixels, more than image\.maxPixels \(25000000\)/ });
   // Decoded, its grey pixels alone would take 50 MB (and RGB 150 MB).
   t.ok(grown < 40 * 1024 * 1024, `resident memory grew by ${(grown / 1048576).toFixed(1)} MiB`);
   t.equal((await fetch(`${s.url}/healthz`)).status, 200);
@@ -133,7 +133,7 @@ t.test('415 for other content types, naming the ones taken', async (t) => {
     for (const path of ['/v1/verify/image', '/v1/decode']) {
       const res = await post(path, '{"payload": "MLEG1:x"}', type);
       t.equal(res.status, 415, `${path} ${type}`);
-      t.match(await json(res), { error: 'Unsupported Media Type', message: /image\/png, image\/jpeg, image\/webp/ });
+      t.match(await json(res), { error: 'UNSUPPORTED_MEDIA_TYPE', message: /image\/png, image\/jpeg, image\/webp/ });
     }
   }
   t.equal((await post('/v1/verify', JSON.stringify({ payload: s.present() }), 'application/json')).status, 200, '/v1/verify still takes JSON');
@@ -146,7 +146,7 @@ t.test('503 with Retry-After when decoding takes longer than image.timeoutMs', a
   const res = await post('/v1/verify/image', frame, 'image/jpeg', slow);
   t.equal(res.status, 503);
   t.equal(res.headers.get('retry-after'), '1');
-  t.match(await json(res), { error: 'Service Unavailable', message: /longer than image\.timeoutMs \(10 ms\)/ });
+  t.match(await json(res), { error: 'DECODE_TIMEOUT', message: /longer than image\.timeoutMs \(10 ms\)/ });
   t.equal((await fetch(`${slow.url}/healthz`)).status, 200);
 });
 

@@ -59,7 +59,7 @@ t.test('rate limit: off on loopback by default, on when configured, with a reaso
   const seen = [];
   for (let i = 0; i < 4; i++) seen.push(await verify(limited.url, 'MLEG1:x'));
   t.same(seen.map((r) => r.status), [200, 200, 200, 429]);
-  t.match(await readJson(seen[3]!), { error: 'Too Many Requests', message: /more than 3 requests a minute/ });
+  t.match(await readJson(seen[3]!), { error: 'RATE_LIMITED', message: /more than 3 requests a minute/ });
   t.ok(seen[3]!.headers.get('retry-after'), 'says when to retry');
   t.equal((await fetch(`${limited.url}/healthz`)).status, 200, 'health checks are never limited');
 });
@@ -74,7 +74,7 @@ t.test('a crash in one request answers 500 without internals, and the service go
   const res = await verify(s.url, s.present());
   t.equal(res.status, 500);
   const text = await res.text();
-  t.same(JSON.parse(text), { error: 'Internal Server Error', message: 'the request could not be completed' });
+  t.same(JSON.parse(text), { error: 'INTERNAL', message: 'the request could not be completed' });
   t.notMatch(text, /boom|secret|\.ts/, 'nothing of the error leaks');
   t.ok(s.logs.some((l) => l.msg === 'request failed'), 'the operator gets the error in the log');
   s.verifier.verify = real;

@@ -40,7 +40,7 @@ t.test('400 when the body has no payload string', async (t) => {
     const res = await post(body, 'application/json');
     t.equal(res.status, 400, body);
     const answer = await readJson(res);
-    t.equal(answer.error, 'Bad Request');
+    t.match(answer.error, /^BODY_(INVALID|MISSING)$/);
     t.type(answer.message, 'string');
   }
   t.equal((await post('{not json', 'application/json')).status, 400, 'invalid JSON');
@@ -48,12 +48,28 @@ t.test('400 when the body has no payload string', async (t) => {
   t.equal((await post('', 'text/plain')).status, 400, 'empty text body');
 });
 
+t.test('an empty body answers 400 on every route that takes one, with or without a content type (never 500)', async (t) => {
+  const routes = ['/v1/verify', '/v1/verify/batch', '/v1/verify/image', '/v1/decode'];
+  for (const path of routes) {
+    for (const type of [undefined, 'application/json', 'text/plain', 'image/png']) {
+      const res = await fetch(`${s.url}${path}`, { method: 'POST', ...(type === undefined ? {} : { headers: { 'content-type': type } }) });
+      const answer = await readJson(res);
+      t.ok(res.status === 400 || res.status === 415, `${path} ${type ?? 'without a content type'}: ${res.status}`);
+      t.match(answer, { error: /^[A-Z_]+$/, message: String }, `${path} ${type ?? 'without a content type'}: a code and a reason`);
+    }
+  }
+  const bare = await fetch(`${s.url}/v1/verify`, { method: 'POST' });
+  t.equal(bare.status, 400, 'POST /v1/verify with nothing at all (curl -X POST)');
+  t.match(await readJson(bare), { error: 'BODY_MISSING', message: /no payload/ });
+  t.equal((await fetch(`${s.url}/healthz`)).status, 200, 'and the service goes on');
+});
+
 t.test('413 over 16 KiB, including a 10 MB body; the service keeps answering', async (t) => {
   t.equal((await post('A'.repeat(16 * 1024 + 1), 'text/plain')).status, 413);
   t.equal((await post(JSON.stringify({ payload: 'A'.repeat(17000) }), 'application/json')).status, 413);
   const big = await post(Buffer.alloc(10 * 1024 * 1024, 0x41), 'text/plain');
   t.equal(big.status, 413);
-  t.match(await readJson(big), { error: 'Payload Too Large', message: /too large/ });
+  t.match(await readJson(big), { error: 'BODY_TOO_LARGE', message: /too large/ });
   t.equal((await post('A'.repeat(16 * 1024), 'text/plain')).status, 200, 'exactly 16 KiB is accepted');
   t.equal((await fetch(`${s.url}/healthz`)).status, 200);
 });
@@ -62,7 +78,7 @@ t.test('415 for other content types', async (t) => {
   for (const type of ['application/xml', 'application/x-www-form-urlencoded', 'image/png', 'multipart/form-data; boundary=x']) {
     const res = await post('payload=MLEG1:x', type);
     t.equal(res.status, 415, type);
-    t.match(await readJson(res), { error: 'Unsupported Media Type' });
+    t.match(await readJson(res), { error: 'UNSUPPORTED_MEDIA_TYPE' });
   }
 });
 
@@ -83,6 +99,9 @@ t.test('unknown routes and errors answer without internals', async (t) => {
   const text = await res.text();
   t.notMatch(text, /at .*\.(ts|js):\d+/, 'no stack trace');
   t.notMatch(text, /\/work\/|node_modules/, 'no internal paths');
+  t.same(JSON.parse(text), { error: 'NOT_FOUND', message: 'no such route' }, 'the requested path is not echoed');
+  const probe = await fetch(`${s.url}/v1/%3Cscript%3Ealert(1)%3C%2Fscript%3E`);
+  t.notMatch(await probe.text(), /script/, 'nothing the client sent comes back');
 });
 
 t.test('one log line per request with the verdict, and no personal data', async (t) => {

@@ -33,6 +33,7 @@ t.test('refused, naming the key and the reason', async (t) => {
     ['P-384', { keys: [{ ...ec(), kid: 'k1', crv: 'P-384' }] }, /P-256/],
     ['not a JWKS', { key: [] }, /"keys" array/],
     ['a key that is not an object', { keys: ['oops'] }, /key #1 is not a JSON object/],
+    ['no keys at all', { keys: [] }, /the trust list has no keys/],
   ];
   for (const [name, doc, message] of cases) {
     t.throws(() => parseTrustList(doc, 'trust.json'), { name: 'TrustListError', message }, name);
@@ -61,6 +62,10 @@ t.test('files: missing, not JSON, valid; reload keeps the old list when the new 
   const same = store.current;
   t.match(store.reload(), { ok: true, changed: false }, 'the same keys again is not a change');
   t.equal(store.current, same, 'an unchanged list keeps its identity (caches stay warm)');
+  writeFileSync(file, JSON.stringify({ keys: [] }));
+  t.match(store.reload(), { ok: false, changed: false, error: /has no keys/ }, 'an edit to {"keys": []} is refused like any invalid edit');
+  t.equal(store.current, same, 'and the list in force stays');
+  t.throws(() => new TrustStore(file), { name: 'TrustListError', message: /has no keys/ }, 'nor does the service start on it');
 });
 
 t.test('watching: the file is reloaded when it changes', async (t) => {

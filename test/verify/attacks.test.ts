@@ -181,3 +181,28 @@ t.test('the zlib bomb is stopped by the output cap, after the signature check', 
   const unsigned = withSignature(token, Buffer.alloc(64));
   t.match(verifyStatusListToken(unsigned, w.trust, STATUS_URI), { ok: false, reason: /signature/ }, 'an unsigned bomb is never inflated');
 });
+
+t.test('times a date cannot show: MALFORMED in the credential, PROOF_INVALID in the proof, never "invalid date"', async (t) => {
+  const w = new World();
+  t.teardown(() => w.close());
+  for (const [claim, value] of [
+    ['exp', 1e15],
+    ['exp', Number.MAX_SAFE_INTEGER],
+    ['iat', -1e15],
+    ['nbf', 1e14],
+  ] as const) {
+    const r = w.verify(w.present(w.credential({ claims: { [claim]: value } })));
+    t.equal(r.verdict, 'MALFORMED', `credential ${claim} ${value}`);
+    t.match(r.reason, new RegExp(`"${claim}" must be an integer number of seconds a date can show`));
+  }
+  for (const iat of [Number.MAX_SAFE_INTEGER, 8.64e12 + 1, -8.64e12 - 1]) {
+    const r = w.verify(w.present(undefined, { iat }));
+    t.equal(r.verdict, 'PROOF_INVALID', `proof iat ${iat}`);
+    t.equal(r.presented_at, null, 'no presentation time shown');
+    t.notMatch(JSON.stringify(r), /invalid date/i);
+  }
+  // The farthest a date can show is still a date: a credential valid until then is VALID.
+  const far = w.verify(w.present(w.credential({ exp: 8.64e12 })));
+  t.equal(far.verdict, 'VALID');
+  t.equal(far.credential?.valid_until, '+275760-09-13T00:00:00.000Z');
+});
