@@ -86,11 +86,17 @@ export class Service {
     this.#stoppers.push(stop);
   }
 
-  /** Stops accepting, finishes in-flight requests, ends event streams, closes attachments. */
+  /**
+   * SPEC 7: stops accepting; switches every gate relay off and closes the scanners at once,
+   * whatever clients are doing; answers what is in flight — a verification still waiting on a
+   * first status-list fetch after STOP_GRACE_MS is answered without it —; then closes what
+   * connections remain (an upload that never finishes holds nothing up). Well within 5 s.
+   */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.#ready = false;
-      if (this.#app !== undefined) await this.#app.close();
+      const app = this.#app;
+      const closed = app?.close();
       for (const stop of this.#stoppers.reverse()) {
         try {
           await stop();
@@ -98,8 +104,34 @@ export class Service {
           this.log.error({ err: (err as Error).message }, 'error while stopping');
         }
       }
+      if (app !== undefined && closed !== undefined) {
+        if (!(await settlesWithin(closed, STOP_GRACE_MS))) {
+          this.verifier.status.abandonWaits('the service is stopping');
+          if (!(await settlesWithin(closed, STOP_ANSWER_MS))) {
+            this.log.warn('closing connections still open at stop (requests that never finished)');
+            app.server.closeAllConnections();
+          }
+          await closed;
+        }
+      }
       this.verifier.close();
     })();
     return this.#stopping;
+  }
+}
+
+/** How long a stop waits for requests in flight to finish by themselves. */
+const STOP_GRACE_MS = 2000;
+/** How long it then gives the verifications it let go of to be answered. */
+const STOP_ANSWER_MS = 500;
+
+/** True when `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

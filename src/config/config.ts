@@ -20,6 +20,7 @@ export interface Config extends TerminalConfig {
     port: number;
     bodyLimitBytes: number;
     batchBodyLimitBytes: number;
+    requestTimeoutMs: number;
     rateLimit: { mode: 'auto' | 'on' | 'off'; perMinute: number };
     cors: { origins: string[] };
   };
@@ -59,6 +60,7 @@ export const CONFIG_SCHEMA: Field = {
         port: { kind: 'integer', default: 8080, min: 0, max: 65535 },
         bodyLimitBytes: { kind: 'integer', default: 16 * 1024, min: 1024, max: 1024 * 1024 },
         batchBodyLimitBytes: { kind: 'integer', default: 5 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 },
+        requestTimeoutMs: { kind: 'integer', default: 10_000, min: 500, max: 300_000 },
         rateLimit: {
           kind: 'object',
           fields: {

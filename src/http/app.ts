@@ -62,6 +62,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     loggerInstance: o.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes,
+    // SPEC 7: a request not whole within http.requestTimeoutMs (10 s) is answered 408 and closed,
+    // slow headers too; Node checks its connections for that every second (by default only every 30 s).
+    requestTimeout: config.http.requestTimeoutMs,
+    http: { headersTimeout: config.http.requestTimeoutMs, connectionsCheckingInterval: 1000 },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
   });

@@ -67,6 +67,9 @@ export class StatusLists implements StatusLookup {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #thread = new StatusListThread();
   readonly #changeListeners: ((uri: string) => void)[] = [];
+  /** Resolved at stop: what waiting verifications are answered then. */
+  #abandon: (answer: StatusAnswer) => void = () => {};
+  readonly #abandoned = new Promise<StatusAnswer>((resolve) => (this.#abandon = resolve));
   #closed = false;
 
   constructor(options: StatusListsOptions) {
@@ -115,7 +118,13 @@ export class StatusLists implements StatusLookup {
     if (refused !== undefined) return { state: 'unavailable', reason: refused };
     const entry = this.#entries.get(uri);
     if (entry !== undefined && this.#clock() < entry.retryAt && !this.#inflight.has(uri)) return answer;
-    return this.refresh(uri).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds));
+    const fetched = this.refresh(uri).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds));
+    return Promise.race([fetched, this.#abandoned]);
+  }
+
+  /** Answers every verification waiting on a fetch now, without its list (at stop). */
+  abandonWaits(reason: string): void {
+    this.#abandon({ state: 'unavailable', reason });
   }
 
   /**

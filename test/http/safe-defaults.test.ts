@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import t from 'tap';
 import { parseConfig } from '../../src/config/config.js';
 import { readJson, startService } from '../helpers/service.js';
@@ -79,4 +80,36 @@ t.test('a crash in one request answers 500 without internals, and the service go
   t.ok(s.logs.some((l) => l.msg === 'request failed'), 'the operator gets the error in the log');
   s.verifier.verify = real;
   t.equal((await readJson(await verify(s.url, s.present()))).verdict, 'VALID', 'the next request is served');
+});
+
+/** Sends `text` on a raw connection and resolves with everything the server wrote and how long until it closed. */
+function rawExchange(port: number, text: string): Promise<{ reply: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (reply += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ reply, ms: Date.now() - started }));
+    socket.write(text);
+  });
+}
+
+t.test('a body or headers that never arrive whole: 408 and closed (SPEC 7: 10 s by default)', async (t) => {
+  const s = await startService({ config: { http: { host: '127.0.0.1', port: 0, requestTimeoutMs: 1000 } } });
+  t.teardown(() => s.close());
+  const port = Number(new URL(s.url).port);
+  const body = await rawExchange(port, 'POST /v1/verify HTTP/1.1\r\nHost: mleg\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nMLEG1:');
+  t.match(body.reply, /^HTTP\/1\.1 408 /, 'a body that stalls: 408');
+  t.ok(body.ms >= 900 && body.ms < 4000, `closed after ${body.ms} ms`);
+  const headers = await rawExchange(port, 'POST /v1/verify HTTP/1.1\r\nHost: mleg\r\nContent-Ty');
+  t.match(headers.reply, /^HTTP\/1\.1 408 /, 'headers that stall: 408');
+  t.ok(headers.ms < 4000, `closed after ${headers.ms} ms`);
+  t.equal((await fetch(`${s.url}/healthz`)).status, 200, 'and the service goes on');
+
+  const defaults = await startService();
+  t.teardown(() => defaults.close());
+  t.equal(defaults.app.server.requestTimeout, 10_000, 'by default a request has 10 s to arrive');
+  t.equal(defaults.app.server.headersTimeout, 10_000, 'and its headers too');
 });
