@@ -154,6 +154,7 @@ const statusLists = (files: Record<string, string> = {}): StatusLists => {
     trust: () => world.trust,
     allowHttp: true,
     maxAgeSeconds: 10 * 365 * 24 * 3600,
+    clockSkewSeconds: 30,
     refreshSeconds: 3600,
     timeoutMs: 10_000,
     maxBytes: 10 * MB,

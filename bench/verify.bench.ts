@@ -38,6 +38,7 @@ const status = new StatusLists({
   trust: () => trust,
   allowHttp: false,
   maxAgeSeconds: config.status.maxAgeSeconds,
+  clockSkewSeconds: 30,
   refreshSeconds: 3600,
   timeoutMs: 1000,
   maxBytes: 1 << 20,

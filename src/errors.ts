@@ -54,6 +54,9 @@ export const ERRORS = {
   DEADLINE_PASSED: { summary: 'a job on a worker thread took longer than its deadline' },
   CLOSED: { summary: 'the part asked is closed (the service is stopping)' },
 
+  // Status lists (answered as STATUS_UNAVAILABLE with this reason; the operator's log has the details).
+  STATUS_FETCH_FAILED: { summary: 'a status list could not be fetched: an HTTP status, a timeout, a limit, or the host unreachable' },
+
   // Issuing (mleg issuer …).
   ISSUER_DIR_INVALID: { summary: 'an issuer folder is missing a file or holds one that is not valid' },
   RECORDS_INVALID: { summary: 'a student record (CSV or JSON) is missing a field or has a wrong one (the message names the row and field)', exit: 2 },

@@ -50,6 +50,7 @@ export class Verifier {
       trust: () => this.trust.current,
       allowHttp: s.allowHttp,
       maxAgeSeconds: s.maxAgeSeconds,
+      clockSkewSeconds: config.clockSkewSeconds,
       refreshSeconds: s.refreshSeconds,
       timeoutMs: s.fetchTimeoutMs,
       maxBytes: s.maxResponseBytes,
@@ -78,7 +79,7 @@ export class Verifier {
     if (options.threads === true && threads > 1) {
       this.pool = new VerifierPool({
         threads,
-        settings: { policy: this.#deps.policy, cacheSize: config.cache.credentials, statusMaxAgeSeconds: s.maxAgeSeconds },
+        settings: { policy: this.#deps.policy, cacheSize: config.cache.credentials, status: { maxAgeSeconds: s.maxAgeSeconds, clockSkewSeconds: config.clockSkewSeconds } },
         trust: () => this.trust.current,
         status: this.status,
         replay: this.replay,

@@ -6,7 +6,7 @@
  * fetched, refreshed and judged in one place only.
  */
 import { statusAt, type StatusBits } from '../status/status-bits.js';
-import { unusableReason } from '../status/status-list-token.js';
+import { unusableReason, type StatusLimits } from '../status/status-list-token.js';
 import type { StatusAnswer, StatusLookup } from '../verify/status-answer.js';
 
 /** What a thread needs of a status list (no token text). */
@@ -23,18 +23,22 @@ export interface SharedStatusList {
 
 export type AskMain = (uri: string, idx: number, iss: string, nowSeconds: number) => Promise<StatusAnswer>;
 
+/** Unambiguous whatever the strings hold (as the main thread's slots). */
+const slotKey = (uri: string, iss: string): string => `${iss.length}:${iss}${uri}`;
+
 export class StatusMirror implements StatusLookup {
+  /** One list per URI and signing issuer, as the main thread holds them. */
   readonly #lists = new Map<string, SharedStatusList>();
 
   constructor(
-    readonly maxAgeSeconds: number,
+    readonly limits: StatusLimits,
     readonly ask: AskMain,
   ) {}
 
-  /** The main thread's list for `uri` now (undefined: it holds none). */
-  set(uri: string, list: SharedStatusList | undefined): void {
-    if (list === undefined) this.#lists.delete(uri);
-    else this.#lists.set(uri, list);
+  /** The main thread's list of issuer `iss` for `uri` now (undefined: it holds none). */
+  set(uri: string, iss: string, list: SharedStatusList | undefined): void {
+    if (list === undefined) this.#lists.delete(slotKey(uri, iss));
+    else this.#lists.set(slotKey(uri, iss), list);
   }
 
   clear(): void {
@@ -42,8 +46,8 @@ export class StatusMirror implements StatusLookup {
   }
 
   lookup(uri: string, idx: number, iss: string, nowSeconds: number): StatusAnswer | Promise<StatusAnswer> {
-    const list = this.#lists.get(uri);
-    if (list === undefined || unusableReason(list, iss, nowSeconds, this.maxAgeSeconds) !== undefined) return this.ask(uri, idx, iss, nowSeconds);
+    const list = this.#lists.get(slotKey(uri, iss));
+    if (list === undefined || unusableReason(list, nowSeconds, this.limits) !== undefined) return this.ask(uri, idx, iss, nowSeconds);
     const value = statusAt(list.bytes, list.bits, idx);
     return value === undefined ? { state: 'past-end', entries: list.entries } : { state: 'found', value };
   }

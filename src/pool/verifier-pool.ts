@@ -17,6 +17,7 @@ import type { Logger } from '../logger.js';
 import type { ReplayStore } from '../replay/replay-store.js';
 import type { StatusList } from '../status/status-list-token.js';
 import type { StatusLists } from '../status/status-lists.js';
+import type { Slot } from '../status/status-slots.js';
 import type { TrustList } from '../trust/trust-list.js';
 import type { VerifyResult } from '../verify/result.js';
 import type { StatusAnswer } from '../verify/status-answer.js';
@@ -80,7 +81,7 @@ export class VerifierPool {
     this.#o = options;
     this.#count = options.threads;
     for (let i = 0; i < options.threads; i++) this.#threads.push(this.#start());
-    options.status.onChange((uri) => this.#sendList(uri));
+    options.status.onChange((slot) => this.#sendList(slot));
   }
 
   /** Threads configured (some may be waiting to be started again after a loss). */
@@ -200,17 +201,17 @@ export class VerifierPool {
     thread.trust = trust;
     this.#post(thread, { type: 'trust', keys: [...trust.keys.values()], loadedAt: trust.loadedAt, source: trust.source });
     // The thread forgets its lists with the old keys; send those that check out under the new ones.
-    for (const uri of this.#o.status.uris()) this.#post(thread, { type: 'list', uri, list: this.#sharedList(uri) });
+    for (const slot of this.#o.status.slots()) this.#post(thread, { type: 'list', ...slot, list: this.#sharedList(slot) });
   }
 
-  #sendList(uri: string): void {
-    const list = this.#sharedList(uri);
-    for (const thread of this.#threads) if (thread.trust !== undefined) this.#post(thread, { type: 'list', uri, list });
+  #sendList(slot: Slot): void {
+    const list = this.#sharedList(slot);
+    for (const thread of this.#threads) if (thread.trust !== undefined) this.#post(thread, { type: 'list', ...slot, list });
   }
 
-  /** The main thread's list for `uri`, its bytes copied once into shared memory. */
-  #sharedList(uri: string): SharedStatusList | undefined {
-    const list = this.#o.status.current(uri);
+  /** The main thread's list for a slot, its bytes copied once into shared memory. */
+  #sharedList({ uri, iss }: Slot): SharedStatusList | undefined {
+    const list = this.#o.status.current(uri, iss);
     if (list === undefined) return undefined;
     let shared = this.#shared.get(list);
     if (shared === undefined) {

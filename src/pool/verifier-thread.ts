@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReplayStore } from '../replay/replay-store.js';
+import type { StatusLimits } from '../status/status-list-token.js';
 import type { TrustedKey } from '../trust/trust-list.js';
 import { CredentialCache } from '../verify/credential-cache.js';
 import type { VerifyResult } from '../verify/result.js';
@@ -17,7 +18,7 @@ import { StatusMirror, type SharedStatusList } from './status-mirror.js';
 export interface ThreadSettings {
   policy: VerifyPolicy;
   cacheSize: number;
-  statusMaxAgeSeconds: number;
+  status: StatusLimits;
 }
 
 /** What replay memory should remember for a presentation found VALID. */
@@ -29,7 +30,7 @@ export interface Remember {
 
 export type ToThread =
   | { type: 'trust'; keys: TrustedKey[]; loadedAt: number; source: string }
-  | { type: 'list'; uri: string; list: SharedStatusList | undefined }
+  | { type: 'list'; uri: string; iss: string; list: SharedStatusList | undefined }
   | { type: 'verify'; id: number; payloads: string[]; now: number }
   | { type: 'status'; id: number; answer: StatusAnswer };
 
@@ -42,7 +43,7 @@ const settings = workerData as ThreadSettings;
 const credentials = new CredentialCache(settings.cacheSize);
 const asked = new Map<number, (answer: StatusAnswer) => void>();
 let nextAsk = 1;
-const status = new StatusMirror(settings.statusMaxAgeSeconds, (uri, idx, iss, nowSeconds) => {
+const status = new StatusMirror(settings.status, (uri, idx, iss, nowSeconds) => {
   const id = nextAsk++;
   const message: FromThread = { type: 'status', id, uri, idx, iss, nowSeconds };
   port.postMessage(message);
@@ -62,7 +63,7 @@ port.on('message', (message: ToThread) => {
       status.clear(); // the main thread sends each list again once it has checked it against these keys
       return;
     case 'list':
-      status.set(message.uri, message.list);
+      status.set(message.uri, message.iss, message.list);
       return;
     case 'status':
       asked.get(message.id)?.(message.answer);

@@ -5,12 +5,10 @@
  * (it holds a few megabytes), and starts afresh after it is lost.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Parsed } from '../jws/compact.js';
 import type { TrustList } from '../trust/trust-list.js';
 import { siblingModule, startWorker } from '../worker-thread.js';
 import type { FetchLimits } from './fetch-status-list.js';
-import type { StatusList } from './status-list-token.js';
-import type { LoadReply, LoadRequest } from './status-list-worker.js';
+import type { LoadOutcome, LoadReply, LoadRequest } from './status-list-worker.js';
 
 const WORKER_FILE = siblingModule('status-list-worker', import.meta.url);
 
@@ -21,7 +19,7 @@ const IDLE_MS = 30_000;
 const CHECK_MARGIN_MS = 10_000;
 
 interface Job {
-  resolve: (outcome: Parsed<StatusList>) => void;
+  resolve: (outcome: LoadOutcome) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -33,12 +31,12 @@ export class StatusListThread {
   #closed = false;
 
   /** The list at `uri` (read from `file` when given), checked against `trust`. Never rejects. */
-  load(uri: string, file: string | undefined, limits: FetchLimits, trust: TrustList): Promise<Parsed<StatusList>> {
+  load(uri: string, file: string | undefined, limits: FetchLimits, trust: TrustList): Promise<LoadOutcome> {
     if (this.#closed) return Promise.resolve({ ok: false, reason: 'the status list thread is closed' });
     clearTimeout(this.#idle);
     const id = this.#nextId++;
     const waitMs = limits.timeoutMs + CHECK_MARGIN_MS;
-    const answer = new Promise<Parsed<StatusList>>((resolve) => {
+    const answer = new Promise<LoadOutcome>((resolve) => {
       // A pending job's timer keeps the process alive until its answer (the thread itself does not).
       const timer = setTimeout(() => this.#settle(id, { ok: false, reason: `no answer from the status list thread within ${waitMs} ms` }), waitMs);
       this.#jobs.set(id, { resolve, timer });
@@ -48,7 +46,7 @@ export class StatusListThread {
     try {
       (this.#worker ??= this.#start()).postMessage(request);
     } catch (err) {
-      this.#settle(id, { ok: false, reason: `the status list thread cannot start: ${(err as Error).message}` });
+      this.#settle(id, { ok: false, reason: 'the status list thread cannot start', detail: (err as Error).message });
     }
     return answer;
   }
@@ -67,14 +65,14 @@ export class StatusListThread {
     const lost = (err: Error): void => {
       if (this.#worker !== worker) return; // one that was stopped on purpose
       this.#worker = null;
-      this.#failAll(err.message);
+      this.#failAll('the status list thread stopped', err.message);
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the status list thread stopped (exit code ${code})`)));
     return worker;
   }
 
-  #settle(id: number, outcome: Parsed<StatusList>): void {
+  #settle(id: number, outcome: LoadOutcome): void {
     const job = this.#jobs.get(id);
     if (job === undefined) return; // answered already (its deadline passed)
     this.#jobs.delete(id);
@@ -86,8 +84,8 @@ export class StatusListThread {
     }
   }
 
-  #failAll(reason: string): void {
-    for (const id of [...this.#jobs.keys()]) this.#settle(id, { ok: false, reason });
+  #failAll(reason: string, detail?: string): void {
+    for (const id of [...this.#jobs.keys()]) this.#settle(id, { ok: false, reason, ...(detail === undefined ? {} : { detail }) });
   }
 
   #stop(): void {

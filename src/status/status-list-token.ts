@@ -113,12 +113,22 @@ function trustedKey(header: Record<string, unknown>, trust: TrustList): Parsed<T
   return { ok: true, value: key };
 }
 
-/** Why a verified list cannot answer for a credential of `iss` at `nowSeconds`, or undefined. */
-export function unusableReason(list: Pick<StatusList, 'uri' | 'iss' | 'iat' | 'exp'>, iss: string, nowSeconds: number, maxAgeSeconds: number): string | undefined {
-  if (list.iss !== iss) return `the status list at ${list.uri} is signed by another issuer than the credential's`;
+/** What makes a verified list usable (SPEC 5): how old it may be, and the clocks' tolerance. */
+export interface StatusLimits {
+  maxAgeSeconds: number;
+  clockSkewSeconds: number;
+}
+
+/**
+ * Why a verified list cannot be used at `nowSeconds`, or undefined: expired, older than
+ * `maxAgeSeconds`, or issued later than now + `clockSkewSeconds` (such a list would pass for
+ * newer than every genuine one until the clock caught up).
+ */
+export function unusableReason(list: Pick<StatusList, 'uri' | 'iat' | 'exp'>, nowSeconds: number, limits: StatusLimits): string | undefined {
+  if (list.iat > nowSeconds + limits.clockSkewSeconds) return `the status list at ${list.uri} is issued ${list.iat - nowSeconds} s in the future`;
   if (list.exp !== undefined && nowSeconds >= list.exp) return `the status list at ${list.uri} expired`;
-  if (nowSeconds - list.iat > maxAgeSeconds) {
-    return `the status list at ${list.uri} is ${nowSeconds - list.iat} s old; at most ${maxAgeSeconds} s allowed`;
+  if (nowSeconds - list.iat > limits.maxAgeSeconds) {
+    return `the status list at ${list.uri} is ${nowSeconds - list.iat} s old; at most ${limits.maxAgeSeconds} s allowed`;
   }
   return undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import type { Parsed } from '../jws/compact.js';
+import { MlegError } from '../errors.js';
 import type { TrustedKey } from '../trust/trust-list.js';
 import { lowerThisThreadsPriority } from '../worker-thread.js';
 import { fetchStatusListText, type FetchLimits } from './fetch-status-list.js';
@@ -22,10 +22,23 @@ export interface LoadRequest {
   keys: TrustedKey[];
 }
 
-/** The list, or why it could not be had: read and check failures alike. */
+/**
+ * The list, or why it could not be had (read and check failures alike): `reason` is fit for
+ * an answer, `detail` (what the OS or the network said, a file's path) for the log only.
+ */
+export type LoadOutcome = { ok: true; value: StatusList } | { ok: false; reason: string; detail?: string };
+
 export interface LoadReply {
   id: number;
-  outcome: Parsed<StatusList>;
+  outcome: LoadOutcome;
+}
+
+async function readLocal(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'latin1')).trim();
+  } catch (err) {
+    throw new MlegError('STATUS_FETCH_FAILED', 'the local status list file cannot be read', { cause: (err as Error).message });
+  }
 }
 
 const port = parentPort!;
@@ -33,13 +46,13 @@ const port = parentPort!;
 lowerThisThreadsPriority();
 
 port.on('message', async ({ id, uri, file, limits, keys }: LoadRequest) => {
-  let outcome: Parsed<StatusList>;
+  let outcome: LoadOutcome;
   try {
-    const text = file !== undefined ? (await readFile(file, 'latin1')).trim() : await fetchStatusListText(uri, limits);
+    const text = file !== undefined ? await readLocal(file) : await fetchStatusListText(uri, limits);
     const trust = { keys: new Map(keys.map((key) => [key.kid, key])), loadedAt: Date.now(), source: 'status list thread' };
     outcome = verifyStatusListToken(text, trust, uri);
   } catch (err) {
-    outcome = { ok: false, reason: (err as Error).message };
+    outcome = err instanceof MlegError ? { ok: false, reason: err.message, ...(err.cause === undefined ? {} : { detail: String(err.cause) }) } : { ok: false, reason: 'the status list could not be loaded', detail: (err as Error).message };
   }
   const reply: LoadReply = { id, outcome };
   port.postMessage(reply, outcome.ok ? [outcome.value.bytes.buffer as ArrayBuffer, outcome.value.token.buffer as ArrayBuffer] : []);

@@ -1,90 +1,70 @@
 /**
- * The status lists the service knows, one per URI (SPEC 5): answered from memory
- * whenever a usable list is cached, refreshed in the background after `ttl` or
- * `refreshSeconds` (the shorter), fetched once for all the verifications waiting on a
- * URI, kept when a fetch fails, restored from the archive at start. Fetching and checking
- * a list (parse, signature, inflate) happen on the status list thread, so that a list of
- * millions of entries does not hold up the verifications on this one.
+ * The status lists the service knows (SPEC 5), as one lookup for `verify`: answered from
+ * memory whenever a usable list of the credential's issuer is held; otherwise one fetch
+ * per URI for all the verifications waiting on it, bounded by a timeout. The parts:
+ * - status-slots.ts: the lists held, one per (URI, signing issuer);
+ * - refresh-schedule.ts: when each URI is fetched again, and the back-off after failures;
+ * - local-status-files.ts: `status.files`, read instead of fetched and watched;
+ * - status-archive.ts: lists kept on disk across restarts;
+ * - status-list-thread.ts: fetching and checking (parse, signature, inflate) off this thread;
+ * - status-view.ts: what /v1/state shows.
+ * This module decides which fetched list is taken: never one older than the one held, never
+ * one issued in the future, never an unusable one over a usable one.
  */
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import type { Parsed } from '../jws/compact.js';
+import { systemClock, type Clock } from '../clock.js';
+import { pollFile, type WatchFile } from '../file-watch.js';
 import type { TrustList } from '../trust/trust-list.js';
 import type { StatusAnswer, StatusLookup } from '../verify/status-answer.js';
-import { statusAt } from './status-bits.js';
 import { refusedUri, type FetchLimits } from './fetch-status-list.js';
+import { LocalStatusFiles } from './local-status-files.js';
+import { RefreshSchedule } from './refresh-schedule.js';
 import type { StatusArchive } from './status-archive.js';
-import { reverifyStatusList, tokenText, unusableReason, verifyStatusListToken, type StatusList } from './status-list-token.js';
+import { statusAt } from './status-bits.js';
+import { reverifyStatusList, tokenText, unusableReason, verifyStatusListToken, type StatusLimits, type StatusList } from './status-list-token.js';
 import { StatusListThread } from './status-list-thread.js';
+import type { LoadOutcome } from './status-list-worker.js';
+import { StatusSlots, type HeldList, type Slot } from './status-slots.js';
+import { statusListStates, type StatusListState } from './status-view.js';
 
+export type { StatusListState } from './status-view.js';
 export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-export interface StatusListsOptions extends FetchLimits {
+export interface StatusListsOptions extends FetchLimits, StatusLimits {
   trust: () => TrustList;
-  maxAgeSeconds: number;
   refreshSeconds: number;
   /** URI → local file holding the token, read instead of fetching (offline sites, the demo). */
   files: Readonly<Record<string, string>>;
   archive: StatusArchive | undefined;
   log: Log;
-  clock?: () => number;
+  clock?: Clock;
+  watchFile?: WatchFile;
 }
-
-interface Entry {
-  list: StatusList | undefined;
-  verifiedWith: TrustList | undefined;
-  fetchedAt: number | undefined;
-  lastAttempt: { at: number; ok: boolean; error?: string } | undefined;
-  failures: number;
-  retryAt: number;
-}
-
-export interface StatusListState {
-  uri: string;
-  iss: string | null;
-  iat: number | null;
-  exp: number | null;
-  ttl: number | null;
-  bits: number | null;
-  entries: number | null;
-  fetched_at: string | null;
-  next_refresh: string | null;
-  usable: boolean;
-  why_not: string | null;
-  last_fetch: { at: string; ok: boolean; error: string | null } | null;
-}
-
-const FIRST_RETRY_MS = 5000;
-const MAX_LISTS = 1000;
-const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 
 export class StatusLists implements StatusLookup {
   readonly #o: StatusListsOptions;
-  readonly #clock: () => number;
-  readonly #entries: LRUCache<string, Entry>;
-  readonly #inflight = new Map<string, Promise<void>>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #clock: Clock;
+  readonly #slots: StatusSlots;
+  readonly #schedule: RefreshSchedule;
+  readonly #files: LocalStatusFiles;
   readonly #thread = new StatusListThread();
-  readonly #changeListeners: ((uri: string) => void)[] = [];
-  /** Resolved at stop: what waiting verifications are answered then. */
+  /** URI → the fetch under way, and the issuers whose verifications wait on it. */
+  readonly #inflight = new Map<string, { done: Promise<void>; wanted: Set<string> }>();
+  readonly #changeListeners: ((slot: Slot) => void)[] = [];
+  /** Archive writes under way. */
+  readonly #saving = new Set<Promise<void>>();
   #abandon: (answer: StatusAnswer) => void = () => {};
+  /** Resolved at stop: what waiting verifications are answered then. */
   readonly #abandoned = new Promise<StatusAnswer>((resolve) => (this.#abandon = resolve));
-  #closed = false;
 
   constructor(options: StatusListsOptions) {
     this.#o = options;
-    this.#clock = options.clock ?? Date.now;
-    this.#entries = new LRUCache<string, Entry>({
-      max: MAX_LISTS,
-      maxSize: MAX_TOTAL_BYTES,
-      sizeCalculation: (entry) => 1 + (entry.list?.bytes.length ?? 0),
-      dispose: (_entry, uri, reason) => {
-        if (reason !== 'set') {
-          this.#unschedule(uri);
-          this.#changed(uri);
-        }
-      },
+    this.#clock = options.clock ?? systemClock;
+    this.#files = new LocalStatusFiles(options.files);
+    this.#schedule = new RefreshSchedule(this.#clock, options.refreshSeconds, (uri) => void this.refresh(uri));
+    this.#slots = new StatusSlots((slot) => {
+      this.#replan(slot.uri);
+      this.#changed(slot);
     });
   }
 
@@ -94,32 +74,40 @@ export class StatusLists implements StatusLookup {
     for (const { uri, jwt, fetchedAt } of archived) {
       const trust = this.#o.trust();
       const verified = verifyStatusListToken(jwt, trust, uri);
-      if (!verified.ok) {
-        this.#o.log.warn({ uri, why: verified.reason }, 'status archive: list no longer verifies; skipped');
+      const refused = verified.ok ? this.#refusal(verified.value) : verified.reason;
+      if (!verified.ok || refused !== undefined) {
+        this.#o.log.warn({ uri, why: refused }, 'status archive: list not restored');
         continue;
       }
-      this.#accept(uri, verified.value, trust, fetchedAt, false);
+      // Restored, not fetched: no attempt is recorded, so /v1/state does not claim the host answered.
+      this.#hold({ list: verified.value, verifiedWith: trust, fetchedAt });
       this.#o.log.info({ uri, iat: verified.value.iat }, 'status list restored from archive');
     }
-    for (const [uri, file] of Object.entries(this.#o.files)) {
-      this.#loadNow(uri, file);
-      watchFile(file, { interval: 1000, persistent: false }, (curr, prev) => {
-        if (curr.mtimeMs !== prev.mtimeMs || curr.size !== prev.size) void this.refresh(uri);
-      });
+    for (const uri of this.#files.uris()) {
+      const trust = this.#o.trust();
+      const read = this.#files.read(uri);
+      this.#take(uri, read.ok ? verifyStatusListToken(read.text, trust, uri) : read, trust, new Set());
     }
+    this.#files.watch(this.#o.watchFile ?? pollFile, (uri) => void this.refresh(uri));
   }
 
   lookup(uri: string, idx: number, iss: string, nowSeconds: number): StatusAnswer | Promise<StatusAnswer> {
-    const answer = this.#answerFromCache(uri, idx, iss, nowSeconds);
+    const answer = this.#answer(uri, idx, iss, nowSeconds);
     if (answer.state !== 'unavailable') return answer;
-    const cached = this.#entries.get(uri)?.list;
-    if (cached !== undefined && cached.iss !== iss) return answer; // another issuer's list: fetching cannot help
-    const refused = this.#o.files[uri] === undefined ? refusedUri(uri, this.#o.allowHttp) : undefined;
+    const refused = this.#files.fileFor(uri) === undefined ? refusedUri(uri, this.#o.allowHttp) : undefined;
     if (refused !== undefined) return { state: 'unavailable', reason: refused };
-    const entry = this.#entries.get(uri);
-    if (entry !== undefined && this.#clock() < entry.retryAt && !this.#inflight.has(uri)) return answer;
-    const fetched = this.refresh(uri).then(() => this.#answerFromCache(uri, idx, iss, nowSeconds));
+    if (!this.#inflight.has(uri)) {
+      if (this.#schedule.backingOff(uri)) return answer;
+      // Another issuer's list is all this URI gave, and it is not due again: fetching now would give the same.
+      if (this.#slots.get(uri, iss) === undefined && this.#slots.at(uri).length > 0 && !this.#due(uri)) return answer;
+    }
+    const fetched = this.#refresh(uri, iss).then(() => this.#answer(uri, idx, iss, nowSeconds));
     return Promise.race([fetched, this.#abandoned]);
+  }
+
+  /** Resolves once no fetch and no archive write is under way (those started meanwhile included). */
+  async settled(): Promise<void> {
+    while (this.#inflight.size > 0 || this.#saving.size > 0) await Promise.all([...[...this.#inflight.values()].map((p) => p.done), ...this.#saving]);
   }
 
   /** Answers every verification waiting on a fetch now, without its list (at stop). */
@@ -133,119 +121,89 @@ export class StatusLists implements StatusLookup {
    * token run on the status list thread; the checked list is swapped in at once.
    */
   refresh(uri: string): Promise<void> {
-    let pending = this.#inflight.get(uri);
-    if (pending === undefined) {
-      this.#o.log.debug({ uri }, 'fetching status list');
-      const trust = this.#o.trust();
-      pending = this.#thread
-        .load(uri, this.#o.files[uri], this.#o, trust)
-        .then((outcome) => this.#take(uri, outcome, trust))
-        .finally(() => this.#inflight.delete(uri));
-      this.#inflight.set(uri, pending);
-    }
-    return pending;
+    return this.#refresh(uri, undefined);
   }
 
   /** Refreshes every known list; says for each whether its list changed. */
   async refreshAll(): Promise<{ uri: string; changed: boolean; ok: boolean; error: string | null }[]> {
-    const uris = [...this.#entries.keys()];
     return Promise.all(
-      uris.map(async (uri) => {
-        const before = this.#entries.get(uri)?.list?.token;
+      this.#uris().map(async (uri) => {
+        const tokens = () => this.#slots.at(uri).map((h) => tokenText(h.list)).sort().join(' ');
+        const before = tokens();
         await this.refresh(uri);
-        const entry = this.#entries.get(uri);
-        const ok = entry?.lastAttempt?.ok ?? false;
-        return { uri, changed: !sameBytes(entry?.list?.token, before), ok, error: ok ? null : entry?.lastAttempt?.error ?? null };
+        const last = this.#schedule.lastAttempt(uri);
+        const ok = last?.ok ?? false;
+        return { uri, changed: tokens() !== before, ok, error: ok ? null : (last?.error ?? null) };
       }),
     );
   }
 
-  state(nowSeconds = Math.floor(this.#clock() / 1000)): StatusListState[] {
-    return [...this.#entries.entries()].map(([uri, e]) => {
-      const l = e.list;
-      const whyNot = l === undefined ? (e.lastAttempt?.error ?? 'not fetched yet') : unusableReason(l, l.iss, nowSeconds, this.#o.maxAgeSeconds);
-      const timer = this.#nextRefreshAt(e);
-      return {
-        uri,
-        iss: l?.iss ?? null,
-        iat: l?.iat ?? null,
-        exp: l?.exp ?? null,
-        ttl: l?.ttl ?? null,
-        bits: l?.bits ?? null,
-        entries: l?.entries ?? null,
-        fetched_at: e.fetchedAt === undefined ? null : new Date(e.fetchedAt).toISOString(),
-        next_refresh: timer === undefined ? null : new Date(timer).toISOString(),
-        usable: whyNot === undefined,
-        why_not: whyNot ?? null,
-        last_fetch: e.lastAttempt === undefined ? null : { at: new Date(e.lastAttempt.at).toISOString(), ok: e.lastAttempt.ok, error: e.lastAttempt.error ?? null },
-      };
-    });
-  }
-
-  close(): void {
-    this.#closed = true;
-    for (const uri of [...this.#timers.keys()]) this.#unschedule(uri);
-    for (const file of Object.values(this.#o.files)) unwatchFile(file);
-    this.#thread.close();
-  }
-
-  /** The answer from what is cached. */
-  #answerFromCache(uri: string, idx: number, iss: string, nowSeconds: number): StatusAnswer {
-    const entry = this.#entries.get(uri);
-    const list = entry === undefined ? undefined : this.#trustedList(uri, entry);
-    if (list === undefined) {
-      const error = entry?.lastAttempt?.error;
-      return { state: 'unavailable', reason: `no status list for ${uri}${error === undefined ? '' : `: ${error}`}` };
-    }
-    const why = unusableReason(list, iss, nowSeconds, this.#o.maxAgeSeconds);
-    if (why !== undefined) return { state: 'unavailable', reason: why };
-    this.#refreshIfDue(uri, entry!, nowSeconds);
-    const value = statusAt(list.bytes, list.bits, idx);
-    return value === undefined ? { state: 'past-end', entries: list.entries } : { state: 'found', value };
+  state(nowSeconds = Math.floor(this.#clock.now() / 1000)): StatusListState[] {
+    return statusListStates(
+      this.#uris().map((uri) => ({ uri, held: this.#slots.at(uri), last: this.#schedule.lastAttempt(uri), next: this.#schedule.nextAt(uri, this.#slots.at(uri)) })),
+      nowSeconds,
+      this.#o,
+    );
   }
 
   /**
-   * The entry's list, its key and signature checked again if the trust list changed since
-   * (the bytes are those already decoded); dropped if it no longer verifies.
+   * The list held for `uri` of issuer `iss`, checked against the trust list in force,
+   * whether or not it is usable now; undefined when there is none.
    */
-  #trustedList(uri: string, entry: Entry): StatusList | undefined {
-    const trust = this.#o.trust();
-    if (entry.list === undefined || entry.verifiedWith === trust) return entry.list;
-    const again = reverifyStatusList(entry.list, trust);
-    entry.list = again.ok ? again.value : undefined;
-    entry.verifiedWith = trust;
-    if (!again.ok) this.#o.log.warn({ uri, why: again.reason }, 'status list dropped after trust list change');
-    this.#changed(uri);
-    return entry.list;
+  current(uri: string, iss: string): StatusList | undefined {
+    return this.#trusted(uri, iss)?.list;
   }
 
-  /**
-   * The list cached for `uri`, checked against the trust list in force, whether or not it
-   * is usable now; undefined when there is none.
-   */
-  current(uri: string): StatusList | undefined {
-    const entry = this.#entries.get(uri);
-    return entry === undefined ? undefined : this.#trustedList(uri, entry);
+  /** The (URI, issuer) slots with a list held. */
+  slots(): Slot[] {
+    return this.#slots.slots();
   }
 
-  /** The URIs of the lists known (cached, or being tried). */
-  uris(): string[] {
-    return [...this.#entries.keys()];
-  }
-
-  /** Calls `listener` with the URI whenever the list cached for it is replaced, checked again or dropped. */
-  onChange(listener: (uri: string) => void): void {
+  /** Calls `listener` whenever the list held for a slot is replaced, checked again or dropped. */
+  onChange(listener: (slot: Slot) => void): void {
     this.#changeListeners.push(listener);
   }
 
-  #changed(uri: string): void {
-    for (const listener of this.#changeListeners) {
-      try {
-        listener(uri);
-      } catch (err) {
-        this.#o.log.error({ uri, err: (err as Error).message }, 'status list change listener failed');
-      }
+  close(): void {
+    this.#schedule.close();
+    this.#files.close();
+    this.#thread.close();
+  }
+
+  /** The answer from what is held. */
+  #answer(uri: string, idx: number, iss: string, nowSeconds: number): StatusAnswer {
+    const held = this.#trusted(uri, iss);
+    if (held === undefined && this.#slots.at(uri).length > 0) return { state: 'unavailable', reason: `the status list at ${uri} is signed by another issuer than the credential's` };
+    if (held === undefined) {
+      const error = this.#schedule.lastAttempt(uri)?.error ?? null;
+      return { state: 'unavailable', reason: `no status list for ${uri}${error === null ? '' : `: ${error}`}` };
     }
+    const why = unusableReason(held.list, nowSeconds, this.#o);
+    if (why !== undefined) return { state: 'unavailable', reason: why };
+    this.#refreshIfDue(uri, nowSeconds);
+    const value = statusAt(held.list.bytes, held.list.bits, idx);
+    return value === undefined ? { state: 'past-end', entries: held.list.entries } : { state: 'found', value };
+  }
+
+  /**
+   * The slot's list, its key and signature checked again if the trust list changed since
+   * (the bytes are those already decoded); dropped if it no longer verifies as that issuer's.
+   */
+  #trusted(uri: string, iss: string): HeldList | undefined {
+    const held = this.#slots.get(uri, iss);
+    const trust = this.#o.trust();
+    if (held === undefined || held.verifiedWith === trust) return held;
+    const again = reverifyStatusList(held.list, trust);
+    if (again.ok && again.value.iss === iss) {
+      held.list = again.value;
+      held.verifiedWith = trust;
+    } else {
+      this.#slots.delete(uri, iss);
+      this.#o.log.warn({ uri, why: again.ok ? 'its key now belongs to another issuer' : again.reason }, 'status list dropped after trust list change');
+      this.#replan(uri);
+    }
+    this.#changed({ uri, iss });
+    return again.ok && again.value.iss === iss ? held : undefined;
   }
 
   /**
@@ -253,112 +211,111 @@ export class StatusLists implements StatusLookup {
    * The lookup's own time is checked first: reading the clock costs as much as the rest of
    * a lookup, and is needed only once that time says a refresh is due.
    */
-  #refreshIfDue(uri: string, entry: Entry, nowSeconds: number): void {
-    const due = this.#nextRefreshAt(entry);
-    if (due !== undefined && (nowSeconds + 1) * 1000 > due && this.#clock() >= due && !this.#inflight.has(uri)) void this.refresh(uri);
+  #refreshIfDue(uri: string, nowSeconds: number): void {
+    const due = this.#schedule.nextAt(uri, this.#slots.at(uri));
+    if (due !== undefined && (nowSeconds + 1) * 1000 > due && this.#clock.now() >= due && !this.#inflight.has(uri)) void this.refresh(uri);
   }
 
-  #nextRefreshAt(entry: Entry): number | undefined {
-    if (entry.retryAt > 0) return entry.retryAt;
-    if (entry.fetchedAt === undefined || entry.list === undefined) return undefined;
-    return entry.fetchedAt + Math.min(entry.list.ttl ?? Infinity, this.#o.refreshSeconds) * 1000;
+  /** Whether `uri` is due for a refresh now. */
+  #due(uri: string): boolean {
+    const due = this.#schedule.nextAt(uri, this.#slots.at(uri));
+    return due === undefined || this.#clock.now() >= due;
   }
 
-  /** Reads and checks a local list on the spot (at start, which is synchronous). */
-  #loadNow(uri: string, file: string): void {
-    const trust = this.#o.trust();
-    let text: string;
-    try {
-      text = readFileSync(file, 'latin1').trim();
-    } catch (err) {
-      return this.#failed(uri, (err as Error).message);
+  #refresh(uri: string, wantedIss: string | undefined): Promise<void> {
+    let pending = this.#inflight.get(uri);
+    if (pending === undefined) {
+      this.#o.log.debug({ uri }, 'fetching status list');
+      const trust = this.#o.trust();
+      const wanted = new Set<string>();
+      const done = this.#thread
+        .load(uri, this.#files.fileFor(uri), this.#o, trust)
+        .then((outcome) => this.#take(uri, outcome, trust, wanted))
+        .finally(() => this.#inflight.delete(uri));
+      this.#inflight.set(uri, (pending = { done, wanted }));
     }
-    this.#take(uri, verifyStatusListToken(text, trust, uri), trust);
+    if (wantedIss !== undefined) pending.wanted.add(wantedIss);
+    return pending.done;
   }
 
   /**
-   * Caches a verified token, or records why not when it is refused or unusable. Whose
-   * credentials it may answer for is decided per lookup (its signer's `iss`), so a
-   * credential of one issuer pointing at another's list cannot keep that list from being cached.
+   * Takes a fetched (or read) list into its issuer's slot, or records why not. A list that
+   * verifies but cannot be used now (expired, too old) is still taken when nothing usable is
+   * held, as the newest there is, yet counts as a failed attempt, so that verifications do
+   * not wait on a refetch every time.
+   * @param wanted issuers whose verifications waited on this fetch
    */
-  #take(uri: string, verified: Parsed<StatusList>, trust: TrustList): void {
-    if (!verified.ok) return this.#failed(uri, verified.reason);
-    const list = verified.value;
-    const refused = this.#refusal(uri, list);
+  #take(uri: string, outcome: LoadOutcome, trust: TrustList, wanted: ReadonlySet<string>): void {
+    if (!outcome.ok) return this.#failed(uri, outcome.reason, outcome.detail);
+    const list = outcome.value;
+    const refused = this.#refusal(list);
     if (refused !== undefined) return this.#failed(uri, refused);
-    this.#accept(uri, list, trust, this.#clock(), this.#o.files[uri] === undefined);
-    // A list that verifies but is already expired or too old is kept (it is the newest there is),
-    // yet counts as a failed attempt, so verifications do not wait on a refetch every time.
-    const unusable = unusableReason(list, list.iss, Math.floor(this.#clock() / 1000), this.#o.maxAgeSeconds);
-    if (unusable !== undefined) this.#failed(uri, unusable);
+    const persist = this.#files.fileFor(uri) === undefined;
+    this.#hold({ list, verifiedWith: trust, fetchedAt: this.#clock.now() });
+    this.#schedule.succeeded(uri);
+    if (persist && this.#o.archive !== undefined) {
+      const saved = this.#o.archive
+        .save({ uri, iss: list.iss, jwt: tokenText(list), fetchedAt: this.#clock.now() })
+        .catch((err: Error) => this.#o.log.error({ uri, err: err.message }, 'status archive: cannot save list'))
+        .finally(() => this.#saving.delete(saved));
+      this.#saving.add(saved);
+    }
+    const unusable = unusableReason(list, this.#nowSeconds(), this.#o);
+    if (unusable !== undefined) return this.#failed(uri, unusable);
+    const others = [...wanted].filter((iss) => iss !== list.iss && this.#slots.get(uri, iss) === undefined);
+    if (others.length > 0) this.#failed(uri, `the list at ${uri} is signed by another issuer than the credential's`);
+    this.#replan(uri);
   }
 
-  /** Why a verified list may not replace the one cached for `uri`, or undefined. */
-  #refusal(uri: string, list: StatusList): string | undefined {
-    const cached = this.#entries.get(uri)?.list;
-    if (cached !== undefined && list.iss !== cached.iss) return `status list: signed by key "${list.kid}" of another issuer than the list it would replace`;
-    if (cached !== undefined && list.iat < cached.iat) return `status list: older (iat ${list.iat}) than the one cached (iat ${cached.iat})`;
+  /** Why a verified list may not be held in its issuer's slot now, or undefined. */
+  #refusal(list: StatusList): string | undefined {
+    const nowSeconds = this.#nowSeconds();
+    if (list.iat > nowSeconds + this.#o.clockSkewSeconds) return `status list: issued ${list.iat - nowSeconds} s in the future (iat ${list.iat})`;
+    const held = this.#slots.get(list.uri, list.iss);
+    if (held === undefined) return undefined;
+    if (list.iat < held.list.iat) return `status list: older (iat ${list.iat}) than the one held (iat ${held.list.iat})`;
+    const unusable = unusableReason(list, nowSeconds, this.#o);
+    if (unusable !== undefined && unusableReason(held.list, nowSeconds, this.#o) === undefined) return `${unusable}; the usable list held is kept`;
     return undefined;
   }
 
-  /** Caches `list` (verified with `trust`) for `uri`, replacing what was there in one step. */
-  #accept(uri: string, list: StatusList, trust: TrustList, fetchedAt: number, persist: boolean): void {
-    const entry: Entry = {
-      list,
-      verifiedWith: trust,
-      fetchedAt,
-      lastAttempt: { at: this.#clock(), ok: true },
-      failures: 0,
-      retryAt: 0,
-    };
-    this.#entries.set(uri, entry);
-    this.#schedule(uri, entry);
-    this.#o.log.debug({ uri, iat: list.iat, entries: list.entries, kid: list.kid }, 'status list accepted');
-    this.#changed(uri);
-    if (persist && this.#o.archive !== undefined) {
-      this.#o.archive.save({ uri, jwt: tokenText(list), fetchedAt }).catch((err: Error) => {
-        this.#o.log.error({ uri, err: err.message }, 'status archive: cannot save list');
-      });
+  /** Holds `held` in its issuer's slot, replacing what was there in one step. */
+  #hold(held: HeldList): void {
+    const { uri, iss, iat, entries, kid } = held.list;
+    this.#slots.set(held);
+    this.#replan(uri);
+    this.#o.log.debug({ uri, iss, iat, entries, kid }, 'status list accepted');
+    this.#changed({ uri, iss });
+  }
+
+  #failed(uri: string, error: string, detail?: string): void {
+    const failures = this.#schedule.failed(uri, error);
+    this.#replan(uri);
+    const keeping = this.#slots.at(uri).length > 0;
+    this.#o.log.warn({ uri, error, ...(detail === undefined ? {} : { detail }), failures, keeping }, 'status list fetch failed');
+  }
+
+  #replan(uri: string): void {
+    const held = this.#slots.at(uri);
+    this.#schedule.plan(uri, held);
+    this.#schedule.forgetIfIdle(uri, held);
+  }
+
+  #changed(slot: Slot): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener(slot);
+      } catch (err) {
+        this.#o.log.error({ uri: slot.uri, err: (err as Error).message }, 'status list change listener failed');
+      }
     }
   }
 
-  #failed(uri: string, error: string): void {
-    const now = this.#clock();
-    const entry = this.#entries.get(uri) ?? {
-      list: undefined,
-      verifiedWith: undefined,
-      fetchedAt: undefined,
-      lastAttempt: undefined,
-      failures: 0,
-      retryAt: 0,
-    };
-    entry.failures += 1;
-    entry.retryAt = now + Math.min(FIRST_RETRY_MS * 2 ** (entry.failures - 1), this.#o.refreshSeconds * 1000);
-    entry.lastAttempt = { at: now, ok: false, error };
-    this.#entries.set(uri, entry);
-    this.#schedule(uri, entry);
-    this.#o.log.warn({ uri, error, failures: entry.failures, keeping: entry.list !== undefined }, 'status list fetch failed');
+  #uris(): string[] {
+    return [...new Set([...this.#slots.uris(), ...this.#schedule.uris()])];
   }
 
-  #schedule(uri: string, entry: Entry): void {
-    this.#unschedule(uri);
-    const at = this.#nextRefreshAt(entry);
-    if (at === undefined || this.#closed) return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(uri);
-      void this.refresh(uri);
-    }, Math.max(0, Math.min(at - this.#clock(), 2 ** 31 - 1)));
-    timer.unref();
-    this.#timers.set(uri, timer);
+  #nowSeconds(): number {
+    return Math.floor(this.#clock.now() / 1000);
   }
-
-  #unschedule(uri: string): void {
-    const timer = this.#timers.get(uri);
-    if (timer !== undefined) clearTimeout(timer);
-    this.#timers.delete(uri);
-  }
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && Buffer.compare(a, b) === 0);
 }

@@ -2,7 +2,8 @@
  * The trust list as the running service holds it: loaded from `trust.file`, reloaded
  * when the file changes, keeping the previous list when the new one is invalid.
  */
-import { readFileSync, watchFile, unwatchFile, type Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { pollFile, type WatchFile } from '../file-watch.js';
 import { parseTrustList, TrustListError, type TrustList } from './trust-list.js';
 
 export function loadTrustList(file: string): TrustList {
@@ -30,7 +31,7 @@ export interface TrustReload {
 
 export class TrustStore {
   #current: TrustList;
-  #watching = false;
+  #unwatch: (() => void) | undefined;
   readonly file: string;
 
   /** Throws TrustListError when the file is missing or invalid: the service must not start. */
@@ -55,19 +56,14 @@ export class TrustStore {
     }
   }
 
-  /** Polls the file (works across editors' rename-on-save and on network mounts). */
-  watch(onReload: (outcome: TrustReload) => void, intervalMs = 1000): void {
-    if (this.#watching) return;
-    this.#watching = true;
-    watchFile(this.file, { interval: intervalMs, persistent: false }, (curr: Stats, prev: Stats) => {
-      if (curr.mtimeMs === prev.mtimeMs && curr.size === prev.size) return;
-      onReload(this.reload());
-    });
+  /** Reloads the file whenever it changes. */
+  watch(onReload: (outcome: TrustReload) => void, watchFile: WatchFile = pollFile): void {
+    this.#unwatch ??= watchFile(this.file, () => onReload(this.reload()));
   }
 
   close(): void {
-    if (this.#watching) unwatchFile(this.file);
-    this.#watching = false;
+    this.#unwatch?.();
+    this.#unwatch = undefined;
   }
 }
 

@@ -92,6 +92,7 @@ export class World {
       trust: () => this.trust,
       allowHttp: false,
       maxAgeSeconds: 2 * DAY,
+      clockSkewSeconds: DEFAULT_POLICY.clockSkewSeconds,
       refreshSeconds: 3600,
       timeoutMs: 1000,
       maxBytes: 1024 * 1024,
@@ -99,7 +100,7 @@ export class World {
       files,
       archive: undefined,
       log: createLogger('trace', auditedSink()),
-      clock: () => NOW,
+      clock: { now: () => NOW, after: () => ({ cancel: () => {} }) },
     });
     this.status.start();
     this.deps = {

@@ -53,7 +53,7 @@ t.test('what cannot be fetched, read or checked comes back as the reason', async
   server.token('/forged', tamperSignature(signStatusList(issuer, { uri, bits: 1, statuses, iat: 1_800_000_000 })));
   t.match(await thread.load(uri, undefined, limits, trust), { ok: false, reason: /signature does not verify/ });
   t.match(await thread.load(`${server.base}/nothing-here`, undefined, limits, trust), { ok: false, reason: /HTTP 404/ });
-  t.match(await thread.load(uri, join(dir, 'missing.jwt'), limits, trust), { ok: false, reason: /ENOENT/ });
+  t.match(await thread.load(uri, join(dir, 'missing.jwt'), limits, trust), { ok: false, reason: 'the local status list file cannot be read', detail: /ENOENT/ }, 'what the OS said is the detail, for the log');
   t.match(await thread.load(uri, undefined, { ...limits, allowHttp: false }, trust), { ok: false, reason: /not https/ });
   t.match(await thread.load(uri, undefined, limits, trustListOf(makeIssuer({ kid: 'someone-else' }))), { ok: false, reason: /no trusted key/ }, 'checked against the keys it was given');
 });

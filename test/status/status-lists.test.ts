@@ -7,16 +7,18 @@ import { signStatusList } from '../../src/issuer/status-list.js';
 import { createLogger } from '../../src/logger.js';
 import { StatusArchive } from '../../src/status/status-archive.js';
 import { StatusLists, type StatusListsOptions } from '../../src/status/status-lists.js';
-import type { StatusAnswer } from '../../src/verify/status-answer.js';
 import { makeIssuer, trustListOf } from '../helpers/world.js';
 import { auditedSink } from '../helpers/log-audit.js';
+import { captureLog } from '../helpers/log.js';
+import { ManualClock, ManualFiles } from '../helpers/manual-clock.js';
 import { StatusServer } from '../helpers/status-server.js';
 
 const issuer = makeIssuer();
 const trust = trustListOf(issuer);
 
-let clock = Date.now();
-const nowS = () => Math.floor(clock / 1000);
+/** Time moves only when a test advances it: refreshes and back-off are tested without sleeping. */
+let clock = new ManualClock();
+const nowS = () => clock.seconds;
 const list = (uri: string, revoked: number[] = [], o: { iat?: number; exp?: number; ttl?: number } = {}) => {
   const statuses = new Uint8Array(16);
   for (const i of revoked) statuses[i] = 1;
@@ -28,6 +30,7 @@ function lists(o: Partial<StatusListsOptions> = {}): StatusLists {
     trust: () => trust,
     allowHttp: true,
     maxAgeSeconds: 3600,
+    clockSkewSeconds: 30,
     refreshSeconds: 600,
     timeoutMs: 1000,
     maxBytes: 64 * 1024,
@@ -35,7 +38,7 @@ function lists(o: Partial<StatusListsOptions> = {}): StatusLists {
     files: {},
     archive: undefined,
     log: createLogger('debug', auditedSink()),
-    clock: () => clock,
+    clock,
     ...o,
   });
   s.start();
@@ -50,7 +53,7 @@ t.before(async () => {
 });
 t.teardown(() => server.close());
 t.beforeEach(() => {
-  clock = Date.now();
+  clock = new ManualClock();
 });
 
 t.test('first lookup waits for one fetch with the right Accept header; then answers synchronously', async (t) => {
@@ -104,12 +107,12 @@ t.test('background refresh after ttl, or after refreshSeconds when shorter', asy
   t.teardown(() => s.close());
   t.same(await ask(s, uri, 5), { state: 'found', value: 0 });
   revoked = [5];
-  clock += 30_000;
+  clock.set(clock.now() + 30_000);
   t.same(ask(s, uri, 5), { state: 'found', value: 0 }, 'before the ttl: no refetch');
   t.equal(server.hitsOf('/ttl'), 1);
-  clock += 31_000;
+  clock.set(clock.now() + 31_000); // past the ttl, before its timer has had its turn
   t.same(ask(s, uri, 5), { state: 'found', value: 0 }, 'after the ttl: answered at once from the cache…');
-  await new Promise((r) => setTimeout(r, 200));
+  await s.settled();
   t.equal(server.hitsOf('/ttl'), 2, '…while a refresh runs in the background');
   t.same(ask(s, uri, 5), { state: 'found', value: 1 }, 'the refreshed list is used next');
 
@@ -117,19 +120,37 @@ t.test('background refresh after ttl, or after refreshSeconds when shorter', asy
   const s2 = lists({ refreshSeconds: 10 });
   t.teardown(() => s2.close());
   await ask(s2, short);
-  clock += 11_000;
+  clock.set(clock.now() + 11_000);
   ask(s2, short);
-  await new Promise((r) => setTimeout(r, 200));
+  await s2.settled();
   t.equal(server.hitsOf('/short'), 2, 'refreshSeconds shorter than ttl wins');
 });
 
-t.test('refresh runs on a timer even with no scans', async (t) => {
-  const uri = server.route('/timer', (_req, res) => res.end(list(`${server.base}/timer`)));
-  const s = lists({ refreshSeconds: 1, clock: Date.now });
+t.test('refresh runs on a timer even with no scans; failures back off 5 s, doubling, up to refreshSeconds', async (t) => {
+  let fail = false;
+  const uri = server.route('/timer', (_req, res) => (fail ? res.writeHead(500).end() : res.end(list(`${server.base}/timer`))));
+  const s = lists({ refreshSeconds: 60 });
   t.teardown(() => s.close());
-  await s.lookup(uri, 0, issuer.iss, Math.floor(Date.now() / 1000));
-  await new Promise((r) => setTimeout(r, 1500));
-  t.ok(server.hitsOf('/timer') >= 2, `refetched by the timer (${server.hitsOf('/timer')} fetches)`);
+  await ask(s, uri);
+  t.equal(clock.next, clock.now() + 60_000, 'the next refresh is set for refreshSeconds from now');
+  await clock.advance(59_999);
+  t.equal(server.hitsOf('/timer'), 1, 'not before');
+  await clock.advance(1);
+  await s.settled();
+  t.equal(server.hitsOf('/timer'), 2, 'refetched by the timer, with no scan');
+  fail = true;
+  const gaps: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const before = clock.now();
+    await clock.advance(clock.next! - clock.now());
+    await s.settled();
+    gaps.push(clock.now() - before);
+  }
+  t.same(gaps, [60_000, 5_000, 10_000, 20_000, 40_000, 60_000], 'after the first failure: 5 s, 10 s, 20 s, 40 s, then refreshSeconds');
+  t.equal(server.hitsOf('/timer'), 8);
+  t.same(ask(s, uri), { state: 'found', value: 0 }, 'the last usable list is used throughout');
+  s.close();
+  t.equal(clock.timers, 0, 'closing cancels the timers');
 });
 
 t.test('fetch limits: timeout, redirects, size, https only', async (t) => {
@@ -190,16 +211,125 @@ t.test('a list is used only for credentials of the issuer that signed it', async
   t.match(ask(s, uri, 0, 'PL-SOMEONE-ELSE'), { state: 'unavailable', reason: /another issuer/ });
 });
 
+t.test('one issuer\'s list never displaces, blocks or outlives another\'s at the same URI, in memory or on disk', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-archive-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const other = makeIssuer({ kid: 'issuer-b', iss: 'PL-B' });
+  const both = trustListOf(issuer, other);
+  const own = await StatusServer.start();
+  t.teardown(() => own.close());
+  const uri = `${own.base}/a-list`;
+  // B signs a list naming A's URI and it is served there first; A's genuine list (index 3 revoked) comes next.
+  let body = signStatusList(other, { uri, bits: 1, statuses: new Uint8Array(16), iat: nowS() });
+  own.route('/a-list', (_req, res) => res.end(body));
+  const s = lists({ trust: () => both, archive: new StatusArchive(dir) });
+  t.match(await ask(s, uri, 3, issuer.iss), { state: 'unavailable', reason: /signed by another issuer/ }, 'A\'s credentials are not answered from B\'s list');
+  t.same(ask(s, uri, 3, other.iss), { state: 'found', value: 0 }, 'B\'s list answers for B');
+  body = list(uri, [3], { iat: nowS() - 60 });
+  await s.refresh(uri);
+  t.same(ask(s, uri, 3, issuer.iss), { state: 'found', value: 1 }, 'A\'s genuine list is taken, though older than B\'s: A\'s revocation holds');
+  t.same(ask(s, uri, 3, other.iss), { state: 'found', value: 0 }, 'and B\'s list is still B\'s');
+  t.same(s.state(nowS()).map((row) => [row.iss, row.usable]).sort(), [[other.iss, true], [issuer.iss, true]], '/v1/state shows both, apart');
+  await s.settled();
+  s.close();
+  t.equal(readdirSync(dir).filter((f) => f.endsWith('.json')).length, 2, 'archived apart: one file each');
+
+  own.route('/a-list', (_req, res) => res.writeHead(503).end());
+  const after = lists({ trust: () => both, archive: new StatusArchive(dir) });
+  t.teardown(() => after.close());
+  t.same(ask(after, uri, 3, issuer.iss), { state: 'found', value: 1 }, 'after a restart A\'s list is A\'s');
+  t.same(ask(after, uri, 3, other.iss), { state: 'found', value: 0 }, 'and B\'s is B\'s');
+});
+
+t.test('a list issued in the future is not taken, and blocks nothing', async (t) => {
+  let body = list(`${server.base}/future`, [1], { iat: nowS() + 86400 });
+  const uri = server.route('/future', (_req, res) => res.end(body));
+  const s = lists();
+  t.teardown(() => s.close());
+  t.match(await ask(s, uri, 1), { state: 'unavailable', reason: /issued 86400 s in the future/ }, 'a list from tomorrow is not usable');
+  t.match(s.state(nowS())[0], { iss: null, usable: false, last_fetch: { ok: false, error: /in the future/ } }, 'nor held');
+  body = list(uri, [1, 2]);
+  await clock.advance(5000); // the back-off
+  await s.settled();
+  t.same(await ask(s, uri, 2), { state: 'found', value: 1 }, 'today\'s list is taken next: the revocation it carries holds');
+  body = list(uri, [], { iat: nowS() + 3600 });
+  await s.refresh(uri);
+  t.same(ask(s, uri, 2), { state: 'found', value: 1 }, 'and one from the future never replaces it');
+  t.match(s.state(nowS())[0], { usable: true, last_fetch: { ok: false, error: /in the future/ } });
+  body = list(uri, [], { iat: nowS() + 20 });
+  await s.refresh(uri);
+  t.same(ask(s, uri, 2), { state: 'found', value: 0 }, 'within clockSkewSeconds is not the future');
+});
+
+t.test('a newer list that cannot be used never replaces a usable one', async (t) => {
+  const { log, lines } = captureLog('debug');
+  let body = list(`${server.base}/newer-expired`, [4], { exp: nowS() + 3600 });
+  const uri = server.route('/newer-expired', (_req, res) => res.end(body));
+  const s = lists({ log });
+  t.teardown(() => s.close());
+  t.same(await ask(s, uri, 4), { state: 'found', value: 1 });
+  body = list(uri, [], { iat: nowS(), exp: nowS() - 1 });
+  await s.refresh(uri);
+  t.same(ask(s, uri, 4), { state: 'found', value: 1 }, 'answers still come from the usable list');
+  t.match(s.state(nowS())[0], { usable: true, last_fetch: { ok: false, error: /expired; the usable list held is kept/ } });
+  t.match(lines.at(-1), { msg: 'status list fetch failed', keeping: true });
+  body = list(uri, [], { iat: nowS() - 4000 });
+  await s.refresh(uri);
+  t.same(ask(s, uri, 4), { state: 'found', value: 1 }, 'nor does one too old to use');
+  clock.set(clock.now() + 3600_000);
+  t.match(await ask(s, uri, 4), { state: 'unavailable', reason: /expired/ }, 'once the held list is no longer usable itself…');
+  body = list(uri, [], { iat: nowS() - 10, exp: nowS() - 1 });
+  await s.refresh(uri);
+  t.match(s.state(nowS())[0], { iat: nowS() - 10 }, '…the newest there is is held, though unusable too');
+});
+
+t.test('reasons in answers and in /v1/state carry no path and no OS error text; the log has them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-missing-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const { log, lines } = captureLog('debug');
+  const missing = join(dir, 'missing-status-list.jwt');
+  const local = 'https://offline.test/missing';
+  const s = lists({ log, files: { [local]: missing } });
+  t.teardown(() => s.close());
+  const closed = await StatusServer.start();
+  const unreachable = `${closed.base}/list`;
+  await closed.close(); // nothing listens there now: connection refused
+  const answers = [ask(s, local), await ask(s, unreachable)];
+  await s.refresh(local);
+  const text = JSON.stringify([answers, s.state(nowS())]);
+  t.match(text, /the local status list file cannot be read/);
+  t.match(text, /the status host cannot be reached/);
+  t.notMatch(text, /ENOENT|ECONNREFUSED|missing-status-list|mleg-missing|fetch failed/, 'no path, no OS error');
+  const logged = JSON.stringify(lines);
+  t.match(logged, /ENOENT/, 'the operator\'s log keeps what the OS said');
+  t.match(logged, /ECONNREFUSED/);
+});
+
+t.test('status.files is looked up by its own keys only: __proto__, toString, constructor are no local files', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-files-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'list.jwt');
+  writeFileSync(file, list('https://offline.test/list'));
+  const s = lists({ files: { 'https://offline.test/list': file }, allowHttp: false });
+  t.teardown(() => s.close());
+  for (const uri of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'valueOf']) {
+    const answer = ask(s, uri);
+    t.notOk(answer instanceof Promise, `${uri}: not fetched or read`);
+    t.match(answer, { state: 'unavailable', reason: /is not a URL/ }, `${uri}: refused as the URI it is`);
+  }
+  t.notMatch(JSON.stringify(s.state(nowS())), /cloned|native code/);
+});
+
 t.test('usable while now < exp and now - iat <= maxAgeSeconds', async (t) => {
   const expiring = server.token('/exp', list(`${server.base}/exp`, [], { exp: nowS() + 100 }));
   const s = lists({ maxAgeSeconds: 300 });
   t.teardown(() => s.close());
   t.match(await ask(s, expiring), { state: 'found' });
-  clock += 100_000;
+  clock.set(clock.now() + 100_000);
   t.match(await ask(s, expiring), { state: 'unavailable', reason: /expired/ });
   const aging = server.token('/age', list(`${server.base}/age`, [], { iat: nowS() - 290 }));
   t.match(await ask(s, aging), { state: 'found' });
-  clock += 11_000;
+  clock.set(clock.now() + 11_000);
   t.match(await ask(s, aging), { state: 'unavailable', reason: /s old; at most 300 s/ });
 });
 
@@ -210,7 +340,7 @@ t.test('lists survive a restart: persisted, restored and used with the status se
   const uri = own.token('/persist', list(`${own.base}/persist`, [7]));
   const before = lists({ archive: new StatusArchive(dir) });
   t.same(await ask(before, uri, 7), { state: 'found', value: 1 });
-  await new Promise((r) => setTimeout(r, 100));
+  await before.settled();
   before.close();
   await own.close();
   t.equal(readdirSync(dir).filter((f) => f.endsWith('.json')).length, 1, 'one list archived');
@@ -221,6 +351,9 @@ t.test('lists survive a restart: persisted, restored and used with the status se
   const answer = ask(after, uri, 7);
   t.notOk(answer instanceof Promise, 'restored at start: no fetch needed');
   t.same(answer, { state: 'found', value: 1 }, 'revocation still checked offline');
+  t.match(after.state(nowS())[0], { usable: true, last_fetch: null }, 'restored, not fetched: /v1/state does not claim the host answered');
+  t.same(await after.refreshAll(), [{ uri, changed: false, ok: false, error: 'the status host cannot be reached' }], 'a refetch with the host down fails and says so');
+  t.match(after.state(nowS())[0], { usable: true, last_fetch: { ok: false } });
 
   const otherTrust = lists({ archive: new StatusArchive(dir), trust: () => trustListOf(makeIssuer()) });
   t.teardown(() => otherTrust.close());
@@ -233,20 +366,17 @@ t.test('local files are read instead of fetching, and re-read when they change',
   const uri = 'https://offline.test/list';
   const file = join(dir, 'list.jwt');
   writeFileSync(file, `${list(uri)}\n`);
-  const s = lists({ files: { [uri]: file }, allowHttp: false, clock: Date.now });
+  const files = new ManualFiles();
+  const s = lists({ files: { [uri]: file }, allowHttp: false, watchFile: files.watchFile });
   t.teardown(() => s.close());
-  t.same(s.lookup(uri, 4, issuer.iss, Math.floor(Date.now() / 1000)), { state: 'found', value: 0 }, 'loaded at start');
-  // fs.watchFile takes its first stat asynchronously; a change before that is only seen at the next refresh.
-  await new Promise((r) => setTimeout(r, 300));
-  writeFileSync(file, list(uri, [4], { iat: Math.floor(Date.now() / 1000) }));
-  const deadline = Date.now() + 5000;
-  let answer: StatusAnswer | Promise<StatusAnswer> = { state: 'unavailable', reason: '' };
-  while (Date.now() < deadline) {
-    answer = s.lookup(uri, 4, issuer.iss, Math.floor(Date.now() / 1000));
-    if (!(answer instanceof Promise) && answer.state === 'found' && answer.value === 1) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  t.same(answer, { state: 'found', value: 1 }, 'the new file is picked up');
+  t.same(ask(s, uri, 4), { state: 'found', value: 0 }, 'loaded at start');
+  t.ok(files.watching(file), 'and watched');
+  writeFileSync(file, list(uri, [4], { iat: nowS() }));
+  files.changed(file);
+  await s.settled();
+  t.same(ask(s, uri, 4), { state: 'found', value: 1 }, 'the new file is picked up');
+  s.close();
+  t.notOk(files.watching(file), 'closing stops watching');
 });
 
 t.test('a trust list change drops lists whose key is no longer trusted', async (t) => {

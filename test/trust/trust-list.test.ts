@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { generateKeyPairJwk } from '../../src/issuer/keys.js';
 import { parseTrustList } from '../../src/trust/trust-list.js';
-import { loadTrustList, TrustStore } from '../../src/trust/trust-store.js';
+import { loadTrustList, TrustStore, type TrustReload } from '../../src/trust/trust-store.js';
+import { ManualFiles } from '../helpers/manual-clock.js';
 
 const ec = () => ({ ...generateKeyPairJwk('ES256').publicJwk, alg: 'ES256', iss: 'PL-MC' });
 const ed = () => ({ ...generateKeyPairJwk('EdDSA').publicJwk, alg: 'EdDSA', iss: 'PL-UW' });
@@ -74,17 +75,37 @@ t.test('watching: the file is reloaded when it changes', async (t) => {
   const file = join(dir, 'trust.json');
   writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'one' }] }));
   const store = new TrustStore(file);
-  t.teardown(() => store.close());
+  const files = new ManualFiles();
   const outcomes: { ok: boolean; changed: boolean }[] = [];
-  store.watch((o) => outcomes.push(o), 100);
-  await new Promise((r) => setTimeout(r, 300));
+  store.watch((o) => outcomes.push(o), files.watchFile);
   writeFileSync(file, 'garbage');
-  const deadline = Date.now() + 5000;
-  while (outcomes.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  files.changed(file);
   t.match(outcomes[0], { ok: false }, 'an invalid edit is reported');
   t.ok(store.current.keys.has('one'), 'and the old list kept');
-  await new Promise((r) => setTimeout(r, 50));
   writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'two' }] }));
-  while (!store.current.keys.has('two') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  files.changed(file);
+  t.match(outcomes[1], { ok: true, changed: true });
   t.ok(store.current.keys.has('two'), 'a valid edit is taken');
+  store.close();
+  t.notOk(files.watching(file), 'closing stops watching');
+});
+
+t.test('the real watcher: polling notices an edit within a few seconds', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-trust-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'trust.json');
+  writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'one' }] }));
+  const store = new TrustStore(file);
+  t.teardown(() => store.close());
+  const reloaded = new Promise<TrustReload>((resolve) => store.watch(resolve));
+  // fs.watchFile takes its first stat asynchronously: an edit before that would be its baseline.
+  await new Promise((r) => setTimeout(r, 100));
+  writeFileSync(file, JSON.stringify({ keys: [{ ...ec(), kid: 'two' }] }));
+  // The poller keeps nothing alive (persistent: false); this timer keeps the test waiting, at most 5 s.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 5000)));
+  const outcome = await Promise.race([reloaded, late]);
+  clearTimeout(timer);
+  t.match(outcome, { ok: true, changed: true });
+  t.ok(store.current.keys.has('two'));
 });
