@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
 import { VerifierPool } from './pool/verifier-pool.js';
-import { MemoryReplayStore } from './replay/replay-store.js';
+import { systemClock, type Clock, type Timer } from './clock.js';
+import { GENERATION_SECONDS, MemoryReplayStore } from './replay/replay-store.js';
 import { StatusArchive } from './status/status-archive.js';
 import { StatusLists } from './status/status-lists.js';
 import { TrustStore } from './trust/trust-store.js';
@@ -24,6 +25,8 @@ export interface VerifierOptions {
    * for `mleg serve`. A single verification (`mleg verify`) is quicker without.
    */
   threads?: boolean;
+  /** The clock of status-list refreshes and of forgetting replay memory (tests advance their own). */
+  clock?: Clock;
 }
 
 export class Verifier {
@@ -38,11 +41,14 @@ export class Verifier {
   readonly #config: Config;
   readonly #log: Logger;
   #observers: VerificationObserver[] = [];
+  readonly #clock: Clock;
+  #forgetting: Timer | undefined;
 
   /** Throws TrustListError when the trust list is missing or invalid. */
   constructor(config: Config, log: Logger, options: VerifierOptions = {}) {
     this.#config = config;
     this.#log = log;
+    this.#clock = options.clock ?? systemClock;
     this.trust = new TrustStore(config.trust.file);
     this.credentials = new CredentialCache(config.cache.credentials);
     const s = config.status;
@@ -58,6 +64,7 @@ export class Verifier {
       files: s.files,
       archive: s.dataDir === null ? undefined : new StatusArchive(s.dataDir),
       log: log.child({ part: 'status' }),
+      clock: this.#clock,
     });
     const trust = this.trust;
     this.#deps = {
@@ -97,6 +104,7 @@ export class Verifier {
   /** Restores and loads status lists; starts watching the trust list. */
   start(): void {
     this.status.start();
+    this.#forgetOnTimer();
     if (this.#config.trust.watch) {
       this.trust.watch((outcome) => {
         if (!outcome.ok) this.#log.error({ file: this.trust.file, error: outcome.error }, 'trust list change refused; keeping the previous list');
@@ -152,7 +160,16 @@ export class Verifier {
     return result;
   }
 
+  /** Replay memory forgets past generations every GENERATION_SECONDS, scans or not. */
+  #forgetOnTimer(): void {
+    this.#forgetting = this.#clock.after(GENERATION_SECONDS * 1000, () => {
+      this.replay.forgetPast(Math.floor(this.#clock.now() / 1000));
+      this.#forgetOnTimer();
+    });
+  }
+
   close(): void {
+    this.#forgetting?.cancel();
     this.pool?.close();
     this.trust.close();
     this.status.close();

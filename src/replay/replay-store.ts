@@ -17,7 +17,7 @@ export function replayKey(credentialIss: string, credentialJti: string, proofJti
 }
 
 /** Keys are kept in generations of this many seconds of `until`, each dropped whole once past. */
-const GENERATION_SECONDS = 10;
+export const GENERATION_SECONDS = 10;
 
 /**
  * Replay memory in generations: each key goes into the generation that covers its
@@ -33,7 +33,7 @@ export class MemoryReplayStore implements ReplayStore {
   #nextDrop = 0;
 
   rememberOnce(key: string, nowSeconds: number, untilSeconds: number): number | undefined {
-    if (nowSeconds >= this.#nextDrop) this.#dropPast(nowSeconds);
+    if (nowSeconds >= this.#nextDrop) this.forgetPast(nowSeconds);
     for (const keys of this.#generations.values()) {
       const at = keys.get(key);
       if (at !== undefined) return at;
@@ -52,8 +52,11 @@ export class MemoryReplayStore implements ReplayStore {
     return size;
   }
 
-  /** Drops every generation whose last second is before `nowSeconds`. */
-  #dropPast(nowSeconds: number): void {
+  /**
+   * Drops every generation whose last second is before `nowSeconds`. Called by every
+   * `rememberOnce`, and by the owner's timer, so an idle process forgets too.
+   */
+  forgetPast(nowSeconds: number): void {
     for (const generation of this.#generations.keys()) {
       if ((generation + 1) * GENERATION_SECONDS <= nowSeconds) this.#generations.delete(generation);
     }

@@ -1,5 +1,10 @@
 import t from 'tap';
+import { loadConfig } from '../../src/config/config.js';
 import { MemoryReplayStore, replayKey } from '../../src/replay/replay-store.js';
+import { Verifier } from '../../src/verifier.js';
+import { captureLog } from '../helpers/log.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { createSite } from '../helpers/site.js';
 import { NOW, NOW_S, World } from '../helpers/world.js';
 
 t.test('remembers a key until its time, and forgets it at most 10 s later', async (t) => {
@@ -56,4 +61,21 @@ t.test('the key is the (iss, credential jti, proof jti) triple, unambiguously', 
     triples++;
   }
   t.equal(keys.size, triples, `${triples} triples, as many keys`);
+});
+
+t.test('an idle verifier forgets too: replay memory is trimmed on a timer, not only on the next scan', async (t) => {
+  const clock = new ManualClock();
+  const site = createSite();
+  t.teardown(() => site.remove());
+  const verifier = new Verifier(loadConfig(site.configFile), captureLog('warn').log, { clock });
+  verifier.start();
+  t.teardown(() => verifier.close());
+  for (let i = 0; i < 50; i++) t.equal((await verifier.verify(site.present(undefined, { iat: clock.seconds - 1 }), 'test', clock.now())).verdict, 'VALID');
+  t.equal(verifier.replay.size, 50, 'remembered while their proofs could be fresh');
+  await clock.advance(60_000);
+  t.equal(verifier.replay.size, 50, 'still within 90 s');
+  await clock.advance(50_000);
+  t.equal(verifier.replay.size, 0, 'forgotten once past, with no scan in between');
+  verifier.close();
+  t.equal(clock.timers, 0, 'closing stops the timer');
 });
