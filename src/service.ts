@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Terminal } from './act/terminal.js';
 import type { Config } from './config/config.js';
+import { resolveTerminalPlan, type TerminalPlan } from './devices/terminal-plan.js';
 import { EventBus, type ScannerStatus } from './events/event-bus.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -23,6 +24,8 @@ export class Service {
   readonly bus = new EventBus();
   readonly metrics: Metrics;
   readonly startedAt = new Date();
+  /** The scanners, relays and lanes, resolved against the device profiles. */
+  readonly plan: TerminalPlan;
   /** The attached scanners, for /v1/state and the metrics; set by whatever attaches them. */
   scanners: () => ScannerStatus[] = () => [];
   readonly #streams = new Set<ServerResponse>();
@@ -31,11 +34,15 @@ export class Service {
   #ready = false;
   #stopping: Promise<void> | undefined;
 
-  /** Throws TrustListError when the trust list is missing or invalid. */
+  /**
+   * Throws TrustListError when the trust list is missing or invalid, ConfigError when the
+   * devices it names cannot be resolved: before anything starts.
+   */
   constructor(
     readonly config: Config,
     readonly log: Logger,
   ) {
+    this.plan = resolveTerminalPlan(config, config.source);
     this.verifier = new Verifier(config, log, { threads: true });
     this.metrics = new Metrics({ verifier: this.verifier, scanners: () => this.scanners(), eventClients: () => this.#streams.size });
     this.verifier.observe((source, result, seconds) => this.metrics.recordVerification(source, result, seconds));
@@ -74,9 +81,9 @@ export class Service {
 
   /** Scanners, relays and lanes from the config (src/act/terminal.ts). */
   #attachTerminal(): void {
-    const { scanners, outputs, lanes } = this.config;
-    if (scanners.length === 0 && outputs.length === 0 && lanes.length === 0) return;
-    const terminal = new Terminal({ config: { scanners, outputs, lanes }, verifier: this.verifier, bus: this.bus, log: this.log });
+    const { plan } = this;
+    if (plan.scanners.length === 0 && plan.relays.length === 0) return;
+    const terminal = new Terminal({ plan, verifier: this.verifier, bus: this.bus, log: this.log });
     this.scanners = () => terminal.status();
     this.onStop(() => terminal.stop());
     terminal.start();

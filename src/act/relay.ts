@@ -9,16 +9,12 @@
  * wanted state is sent again, so a board plugged back mid-pulse opens for the rest of
  * it, and a board that may have missed an "off" is switched off. At stop it is switched off.
  */
-import type { SerialPort } from '../scan/serial-port.js';
-import { relayProfile, type OutputConfig } from '../config/terminal.js';
-import { hex } from '../scan/byte-sequence.js';
-import { DeviceLink, type LinkOptions, type LinkStatus } from '../scan/device-link.js';
-import type { ProfileInterface } from '../scan/device-profiles.js';
-import { openHidDevice } from '../scan/hid-device.js';
-import { loadHid, type HidHandle, type HidModule } from '../scan/hid-loader.js';
-import { closeSerialPort, openSerialPort, serialSettings, watchSerialPort, writeSerial } from '../scan/serial-port.js';
-
-type RelayCommands = NonNullable<ProfileInterface['relay']>;
+import { hex } from '../devices/byte-sequence.js';
+import { DeviceLink, type LinkOptions, type LinkStatus } from '../devices/device-link.js';
+import { openHidDevice } from '../devices/hid-device.js';
+import { loadHid, type HidHandle, type HidModule } from '../devices/hid-loader.js';
+import { BINDING, closeSerialPort, openSerialPort, watchSerialPort, writeSerial, type BindingInterface, type SerialPort } from '../devices/serial-port.js';
+import type { RelayPlan } from '../devices/terminal-plan.js';
 
 export interface RelayOutput {
   readonly id: string;
@@ -31,19 +27,15 @@ export interface RelayOutput {
 
 abstract class Relay<H> extends DeviceLink<H> implements RelayOutput {
   readonly id: string;
-  protected readonly config: OutputConfig;
-  /** The board's profile interface: its commands, serial settings, product name. */
-  protected readonly iface: ProfileInterface;
-  protected readonly commands: RelayCommands;
+  /** The board, its commands for this channel and how to reach it, resolved from config and profile. */
+  protected readonly plan: RelayPlan;
   #openUntil = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(config: OutputConfig, iface: ProfileInterface, o: LinkOptions) {
-    super({ ...o, log: o.log.child({ output: config.id }) });
-    this.id = config.id;
-    this.config = config;
-    this.iface = iface;
-    this.commands = iface.relay!;
+  constructor(plan: RelayPlan, o: LinkOptions) {
+    super({ ...o, log: o.log.child({ output: plan.id }) });
+    this.id = plan.id;
+    this.plan = plan;
   }
 
   protected abstract send(handle: H, bytes: Buffer): Promise<void>;
@@ -71,7 +63,7 @@ abstract class Relay<H> extends DeviceLink<H> implements RelayOutput {
       if (open) this.log.warn({ state: this.status.state, detail: this.status.detail }, 'relay not connected: the gate stays shut until it is back');
       return;
     }
-    const bytes = (open ? this.commands.on : this.commands.off)({ relay: this.config.relay });
+    const bytes = open ? this.plan.on : this.plan.off;
     this.send(handle, bytes).catch((err: Error) => {
       this.log.error({ command: open ? 'on' : 'off', bytes: hex(bytes), err: err.message }, 'relay command failed; reopening the relay');
       this.lost(handle, `command failed (${err.message})`);
@@ -81,7 +73,7 @@ abstract class Relay<H> extends DeviceLink<H> implements RelayOutput {
   protected override async beforeClose(handle: H): Promise<void> {
     clearTimeout(this.#timer);
     this.#openUntil = 0;
-    await this.send(handle, this.commands.off({ relay: this.config.relay })).catch(() => {});
+    await this.send(handle, this.plan.off).catch(() => {});
   }
 
   override async stop(): Promise<void> {
@@ -91,9 +83,15 @@ abstract class Relay<H> extends DeviceLink<H> implements RelayOutput {
 }
 
 export class SerialRelay extends Relay<SerialPort> {
+  readonly #binding: BindingInterface;
+
+  constructor(plan: RelayPlan, o: LinkOptions, binding: BindingInterface = BINDING) {
+    super(plan, o);
+    this.#binding = binding;
+  }
+
   protected open() {
-    const c = this.config;
-    return openSerialPort({ path: c.path, vendorId: c.vendorId, productId: c.productId, ...serialSettings(this.iface.serial, c) });
+    return openSerialPort(this.plan.target, this.plan.serial, this.#binding);
   }
 
   protected override attach(port: SerialPort): void {
@@ -115,13 +113,13 @@ export class SerialRelay extends Relay<SerialPort> {
 export class HidRelay extends Relay<HidHandle> {
   readonly #hid: () => Promise<HidModule>;
 
-  constructor(config: OutputConfig, iface: ProfileInterface, o: LinkOptions, hid: () => Promise<HidModule> = loadHid) {
-    super(config, iface, o);
+  constructor(plan: RelayPlan, o: LinkOptions, hid: () => Promise<HidModule> = loadHid) {
+    super(plan, o);
     this.#hid = hid;
   }
 
   protected open() {
-    return openHidDevice(this.#hid, { ...this.config, productName: this.iface.productName }, 'hid-relay');
+    return openHidDevice(this.#hid, this.plan.target, 'hid-relay');
   }
 
   protected override attach(device: HidHandle): void {
@@ -134,13 +132,18 @@ export class HidRelay extends Relay<HidHandle> {
   }
 
   protected async send(device: HidHandle, bytes: Buffer): Promise<void> {
-    if (this.commands.report === 'feature') await device.sendFeatureReport(bytes);
+    if (this.plan.report === 'feature') await device.sendFeatureReport(bytes);
     else await device.write(bytes);
   }
 }
 
-/** The relay for an output, with its profile's commands; `hid` is how HID boards are reached (default node-hid). */
-export function createRelay(config: OutputConfig, o: LinkOptions, hid?: () => Promise<HidModule>): RelayOutput {
-  const { iface } = relayProfile(config);
-  return config.type === 'serial-relay' ? new SerialRelay(config, iface, o) : new HidRelay(config, iface, o, hid);
+/** How relay boards are reached: the real serial binding and node-hid unless a test injects others. */
+export interface DeviceAccess {
+  serial?: BindingInterface;
+  hid?: () => Promise<HidModule>;
+}
+
+/** The relay of a plan, with its profile's commands. */
+export function createRelay(plan: RelayPlan, o: LinkOptions, access: DeviceAccess = {}): RelayOutput {
+  return plan.type === 'serial-relay' ? new SerialRelay(plan, o, access.serial) : new HidRelay(plan, o, access.hid);
 }

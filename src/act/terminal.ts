@@ -4,20 +4,22 @@
  * Scanner state changes go to the bus as `scanner` events and to `status()` for /v1/state.
  * Opening devices never blocks start, and no device failure stops the others.
  */
-import type { Config, OutputConfig } from '../config/config.js';
+import type { LinkStatus } from '../devices/device-link.js';
+import type { HidModule } from '../devices/hid-loader.js';
+import type { BindingInterface } from '../devices/serial-port.js';
+import type { RelayPlan, ScannerPlan, TerminalPlan } from '../devices/terminal-plan.js';
 import type { EventBus, ScannerStatus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
-import type { LinkStatus } from '../scan/device-link.js';
-import type { HidModule } from '../scan/hid-loader.js';
 import { HidScanner } from '../scan/hid-scanner.js';
-import { scannerSettings, type ScannerInput, type ScannerSettings, type ScanRead } from '../scan/scanner.js';
+import type { ScannerInput, ScanRead } from '../scan/scanner.js';
 import { SerialScanner } from '../scan/serial-scanner.js';
 import type { Verifier } from '../verifier.js';
 import { Lane } from './lane.js';
 import { createRelay, type RelayOutput } from './relay.js';
 
 export interface TerminalOptions {
-  config: Pick<Config, 'scanners' | 'outputs' | 'lanes'>;
+  /** Scanners, relays and lanes, resolved (src/devices/terminal-plan.ts). */
+  plan: TerminalPlan;
   verifier: Verifier;
   bus: EventBus;
   log: Logger;
@@ -31,6 +33,8 @@ export interface TerminalOptions {
   maxDelayMs?: number;
   /** How HID devices are reached (default: node-hid, loaded lazily). */
   hid?: () => Promise<HidModule>;
+  /** How serial ports are reached (default: the platform's binding; tests inject @serialport/binding-mock). */
+  serial?: BindingInterface;
 }
 
 interface Attached {
@@ -44,43 +48,38 @@ export class Terminal {
   readonly #log: Logger;
 
   constructor(o: TerminalOptions) {
-    const { config, bus } = o;
+    const { plan, bus } = o;
     this.#log = o.log.child({ part: 'terminal' });
     const link = { minDelayMs: o.minDelayMs, maxDelayMs: o.maxDelayMs };
     const relays = new Map<string, RelayOutput>();
     if (o.outputs ?? true) {
-      for (const output of config.outputs) {
-        const relay = createRelay(output, { ...link, log: this.#log, onState: (s) => this.#outputState(output, s) }, o.hid);
+      for (const output of plan.relays) {
+        const relay = createRelay(output, { ...link, log: this.#log, onState: (s) => this.#outputState(output, s) }, { hid: o.hid, serial: o.serial });
         relays.set(output.id, relay);
         this.#relays.push(relay);
       }
     }
-    const lanes = [
-      ...config.lanes,
-      ...config.scanners.filter((s) => !config.lanes.some((l) => l.scanners.includes(s.id))).map((s) => ({ id: null, scanners: [s.id], outputs: [], openMs: 0 })),
-    ];
-    for (const laneConfig of lanes) {
-      const members = config.scanners.filter((s) => laneConfig.scanners.includes(s.id) && (o.only === undefined || o.only.includes(s.id)));
+    for (const lanePlan of plan.lanes) {
+      const members = plan.scanners.filter((s) => lanePlan.scanners.includes(s.id) && (o.only === undefined || o.only.includes(s.id)));
       if (members.length === 0) continue;
       const lane = new Lane({
-        id: laneConfig.id,
-        relays: laneConfig.outputs.flatMap((id) => relays.get(id) ?? []),
-        openMs: laneConfig.openMs,
-        debounceMs: Math.max(...members.map((s) => s.debounceMs)),
+        id: lanePlan.id,
+        relays: lanePlan.relays.flatMap((id) => relays.get(id) ?? []),
+        openMs: lanePlan.openMs,
+        debounceMs: lanePlan.debounceMs,
         verifier: o.verifier,
         bus,
         log: this.#log,
         ...(o.onDoubleRead === undefined ? {} : { onDoubleRead: o.onDoubleRead }),
       });
-      for (const config of members) {
-        const settings = scannerSettings(config);
+      for (const member of members) {
         const hooks = {
           ...link,
           log: this.#log,
           onScan: (read: ScanRead) => lane.read(scanner, read),
-          onState: (s: LinkStatus) => this.#scannerState(settings, s, bus),
+          onState: (s: LinkStatus) => this.#scannerState(member, s, bus),
         };
-        const scanner: ScannerInput = config.type === 'serial' ? new SerialScanner(settings, hooks) : new HidScanner(settings, hooks, o.hid);
+        const scanner: ScannerInput = member.type === 'serial' ? new SerialScanner(member, hooks, o.serial) : new HidScanner(member, hooks, o.hid);
         this.#attached.push({ scanner, lane });
       }
     }
@@ -109,14 +108,14 @@ export class Terminal {
     await Promise.all([...this.#attached.map(({ scanner }) => scanner.stop()), ...this.#relays.map((r) => r.stop())]);
   }
 
-  #scannerState({ config, profile }: ScannerSettings, status: LinkStatus, bus: EventBus): void {
-    const fields = { scanner: config.id, type: config.type, profile, state: status.state, detail: status.detail };
+  #scannerState({ id, type, profile }: ScannerPlan, status: LinkStatus, bus: EventBus): void {
+    const fields = { scanner: id, type, profile, state: status.state, detail: status.detail };
     if (status.state === 'connected') this.#log.info(fields, 'scanner connected');
     else this.#log.warn(fields, 'scanner not connected');
     bus.publish({
       type: 'scanner',
       data: {
-        scanner: config.id,
+        scanner: id,
         state: status.state === 'connected' ? 'connected' : 'disconnected',
         ...(status.state === 'connected' || status.detail === null ? {} : { reason: status.detail }),
         at: status.since.toISOString(),
@@ -124,8 +123,8 @@ export class Terminal {
     });
   }
 
-  #outputState(config: OutputConfig, status: LinkStatus): void {
-    const fields = { output: config.id, type: config.type, state: status.state, detail: status.detail };
+  #outputState({ id, type, profile }: RelayPlan, status: LinkStatus): void {
+    const fields = { output: id, type, profile, state: status.state, detail: status.detail };
     if (status.state === 'connected') this.#log.info(fields, 'relay connected');
     else this.#log.error(fields, 'relay not connected: gates it serves cannot open');
   }

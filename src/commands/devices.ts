@@ -3,10 +3,10 @@
  * and a config snippet to use it. Works with no devices, no udevadm and no libusb: it
  * then says what it could not see and why.
  */
-import { loadHid, usbId, type HidDeviceInfo } from '../scan/hid-loader.js';
-import { HID_POS_USAGE_PAGE } from '../scan/hid-pos-report.js';
-import { loadProfiles, matchProfiles, type InterfaceKind, type ProfileMatch } from '../scan/device-profiles.js';
-import { listSerialPorts, type Discovery } from '../scan/port-discovery.js';
+import { loadHid, usbId, type HidDeviceInfo } from '../devices/hid-loader.js';
+import { HID_POS_USAGE_PAGE } from '../devices/hid-device.js';
+import { loadProfiles, matchProfiles, type InterfaceKind, type ProfileMatch } from '../devices/device-profiles.js';
+import { listSerialPorts, type Discovery } from '../devices/port-discovery.js';
 import { parseCommand } from './usage.js';
 
 export type HidListing = { devices: HidDeviceInfo[] } | { error: string };

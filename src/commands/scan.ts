@@ -6,6 +6,7 @@
 import { pino } from 'pino';
 import { Terminal } from '../act/terminal.js';
 import { loadConfig } from '../config/config.js';
+import { resolveTerminalPlan } from '../devices/terminal-plan.js';
 import { EventBus } from '../events/event-bus.js';
 import { createLogger } from '../logger.js';
 import { Verifier } from '../verifier.js';
@@ -33,7 +34,7 @@ export async function scanCommand(args: string[]): Promise<number> {
     }
   });
   const terminal = new Terminal({
-    config,
+    plan: resolveTerminalPlan(config, config.source),
     verifier,
     bus,
     log,

@@ -1,5 +1,5 @@
 /** `mleg serve`: the verification service until SIGTERM or SIGINT. */
-import { loadConfig } from '../config/config.js';
+import { loadConfig, WORKERS } from '../config/config.js';
 import { createLogger } from '../logger.js';
 import { Service } from '../service.js';
 import { integerOption, parseCommand, UsageError } from './usage.js';
@@ -12,7 +12,7 @@ export async function serve(args: string[]): Promise<void> {
   const config = loadConfig(values.config);
   const workers = integerOption(values.workers, '--workers');
   if (workers !== undefined) {
-    if (workers < 1 || workers > 256) throw new UsageError('--workers must be from 1 to 256');
+    if (workers < WORKERS.min || workers > WORKERS.max) throw new UsageError(`--workers must be from ${WORKERS.min} to ${WORKERS.max}`);
     config.workers = workers;
   }
   const log = createLogger(config.log.level);

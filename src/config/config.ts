@@ -5,52 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ImageOptions } from '../scan/image/decode-image.js';
-import { QR_DECODERS } from '../scan/image/qr-decoder.js';
-import { DISPLAY_SCHEMA, type DisplayConfig } from './display.js';
-import { applySchema, ConfigError, type Field } from './schema.js';
-import { checkTerminalConfig, TERMINAL_SCHEMA, type TerminalConfig } from './terminal.js';
+import { DISPLAY_SCHEMA } from './display.js';
+import { IMAGE_SCHEMA } from './image.js';
+import { applySchema, ConfigError, type Field, type ValueOf } from './schema.js';
+import { checkTerminalConfig, TERMINAL_SCHEMA } from './terminal.js';
 
 export { ConfigError } from './schema.js';
 export type { LaneConfig, OutputConfig, ScannerConfig } from './terminal.js';
 
-export interface Config extends TerminalConfig {
-  http: {
-    host: string;
-    port: number;
-    bodyLimitBytes: number;
-    batchBodyLimitBytes: number;
-    requestTimeoutMs: number;
-    rateLimit: { mode: 'auto' | 'on' | 'off'; perMinute: number };
-    cors: { origins: string[] };
-  };
-  admin: { token: string | null; tokenFile: string | null };
-  trust: { file: string; watch: boolean };
-  status: {
-    allowHttp: boolean;
-    maxAgeSeconds: number;
-    refreshSeconds: number;
-    onUnavailable: 'reject' | 'accept';
-    dataDir: string | null;
-    files: Record<string, string>;
-    fetchTimeoutMs: number;
-    maxResponseBytes: number;
-    maxRedirects: number;
-  };
-  presentation: { requireProof: boolean; maxAgeSeconds: number; futureSkewSeconds: number };
-  clockSkewSeconds: number;
-  /** Verifier threads for `mleg serve` (absent: one per core); 1 verifies on the main thread. */
-  workers?: number;
-  cache: { credentials: number };
-  events: { heartbeatSeconds: number };
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-  image: ImageOptions;
-  display: DisplayConfig;
-}
+/** The range of verifier threads, for the config key and `mleg serve --workers` alike. */
+export const WORKERS = { kind: 'integer', min: 1, max: 256 } as const;
 
-const seconds = (value: number, min = 0): Field => ({ kind: 'integer', default: value, min });
+const seconds = (value: number, min = 0) => ({ kind: 'integer', default: value, min }) as const;
 
-export const CONFIG_SCHEMA: Field = {
+export const CONFIG_SCHEMA = {
   kind: 'object',
   fields: {
     http: {
@@ -108,25 +76,24 @@ export const CONFIG_SCHEMA: Field = {
       },
     },
     clockSkewSeconds: seconds(30),
-    /** Verifier threads (src/pool/); absent: one per core. */
-    workers: { kind: 'integer', min: 1, max: 256 },
+    /** Verifier threads for `mleg serve` (src/pool/); absent: one per core; 1 verifies on the main thread. */
+    workers: WORKERS,
     cache: { kind: 'object', fields: { credentials: { kind: 'integer', default: 10000, min: 1 } } },
     events: { kind: 'object', fields: { heartbeatSeconds: { kind: 'integer', default: 15, min: 1, max: 3600 } } },
     log: {
       kind: 'object',
       fields: { level: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
     },
-    image: {
-      kind: 'object',
-      fields: {
-        decoder: { kind: 'enum', values: QR_DECODERS, default: 'zxing-wasm' },
-        maxPixels: { kind: 'integer', default: 25_000_000, min: 1, max: 268_402_689 },
-        timeoutMs: { kind: 'integer', default: 5000, min: 10, max: 120000 },
-      },
-    },
+    image: IMAGE_SCHEMA,
     display: DISPLAY_SCHEMA,
     ...TERMINAL_SCHEMA,
   },
+} as const satisfies Field;
+
+/** The configuration as `loadConfig` returns it: its type derived from the schema above. */
+export type Config = ValueOf<typeof CONFIG_SCHEMA> & {
+  /** The file it was read from (or what stood for it), for messages naming a key. */
+  source: string;
 };
 
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
@@ -136,7 +103,7 @@ export const MIN_ADMIN_TOKEN = 16;
 export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../../config/default.json', import.meta.url));
 
 export function parseConfig(doc: unknown, source: string, baseDir: string): Config {
-  const config = applySchema(CONFIG_SCHEMA, doc, '', { source, resolvePath: (p) => resolve(baseDir, p) }) as Config;
+  const config: Config = { ...(applySchema(CONFIG_SCHEMA, doc, '', { source, resolvePath: (p) => resolve(baseDir, p) }) as ValueOf<typeof CONFIG_SCHEMA>), source };
   config.http.cors.origins.forEach((origin, i) => {
     if (!ORIGIN.test(origin)) throw new ConfigError(`${source}: "http.cors.origins[${i}]" must be an origin like "https://till.example.pl" (no wildcards, no path)`);
   });

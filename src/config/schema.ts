@@ -6,15 +6,59 @@ import { MlegError } from '../errors.js';
 
 export type Field =
   | { kind: 'string'; default?: string | null; nullable?: boolean; path?: boolean; nonEmpty?: boolean; required?: boolean; pattern?: { re: RegExp; want: string } }
-  | { kind: 'integer'; default?: number; min?: number; max?: number; required?: boolean }
+  /** An integer in a range, or (`values`) one of a few. */
+  | { kind: 'integer'; default?: number; min?: number; max?: number; values?: readonly number[]; required?: boolean }
   | { kind: 'boolean'; default?: boolean; required?: boolean }
   | { kind: 'enum'; values: readonly string[]; default?: string; required?: boolean }
   /** An object; when absent, filled with its fields' defaults, or left out when `optional`. */
-  | { kind: 'object'; fields: Record<string, Field>; required?: boolean; optional?: boolean }
+  | { kind: 'object'; fields: Readonly<Record<string, Field>>; required?: boolean; optional?: boolean }
   /** An object with free keys and values of one kind (e.g. URI → file). */
   | { kind: 'map'; value: Field; required?: boolean }
-  | { kind: 'array'; item: Field; default?: unknown[]; maxItems?: number; required?: boolean }
-  | { kind: 'bytes'; default?: number[]; required?: boolean };
+  | { kind: 'array'; item: Field; default?: readonly unknown[]; maxItems?: number; required?: boolean }
+  | { kind: 'bytes'; default?: readonly number[]; required?: boolean };
+
+/**
+ * The TypeScript type of what `applySchema` returns for a field declared `as const`: the
+ * configuration's type is derived from its schema, written once.
+ */
+export type ValueOf<F> = F extends { kind: 'string' }
+  ? F extends { nullable: true } ? string | null : string
+  : F extends { kind: 'integer'; values: readonly (infer V)[] }
+    ? V
+    : F extends { kind: 'integer' }
+      ? number
+      : F extends { kind: 'boolean' }
+        ? boolean
+        : F extends { kind: 'enum'; values: readonly (infer V)[] }
+          ? V
+          : F extends { kind: 'object'; fields: infer Fs }
+            ? ObjectOf<Fs>
+            : F extends { kind: 'map'; value: infer V }
+              ? Record<string, ValueOf<V>>
+              : F extends { kind: 'array'; item: infer I }
+                ? ValueOf<I>[]
+                : F extends { kind: 'bytes' }
+                  ? number[]
+                  : never;
+
+/** Whether a field always has a value after `applySchema`: a default, `required`, or an object or map (filled in). */
+type Always<F> = F extends { kind: 'object' }
+  ? F extends { optional: true } ? false : true
+  : F extends { kind: 'map' }
+    ? true
+    : F extends { required: true }
+      ? true
+      : F extends { default: infer D }
+        ? undefined extends D ? false : true
+        : false;
+
+type ObjectOf<Fs> = Flatten<
+  { -readonly [K in keyof Fs as Always<Fs[K]> extends true ? K : never]: ValueOf<Fs[K]> } & {
+    -readonly [K in keyof Fs as Always<Fs[K]> extends true ? never : K]?: ValueOf<Fs[K]>;
+  }
+>;
+
+type Flatten<T> = { [K in keyof T]: T[K] };
 
 export class ConfigError extends MlegError {
   override name = 'ConfigError';
@@ -51,6 +95,7 @@ export function applySchema(field: Field, value: unknown, key: string, ctx: Cont
     case 'integer': {
       const min = field.min ?? Number.MIN_SAFE_INTEGER;
       const max = field.max ?? Number.MAX_SAFE_INTEGER;
+      if (field.values !== undefined) return field.values.includes(value as number) ? value : fail(`one of ${field.values.join(', ')}`);
       if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
         return fail(field.max !== undefined ? `an integer from ${min} to ${max}` : field.min !== undefined ? `an integer >= ${min}` : 'an integer');
       }

@@ -10,7 +10,7 @@
  * release, press. A report with a leading report ID (9 bytes, composite devices) is
  * accepted too. Layouts are data files (devices/layouts/*.json, see keyboard-layout.ts).
  */
-import type { KeyboardLayout } from './keyboard-layout.js';
+import type { KeyboardLayout } from '../devices/keyboard-layout.js';
 
 const SHIFT = 0x02 | 0x20;
 const ALTGR = 0x40;

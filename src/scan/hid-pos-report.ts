@@ -14,8 +14,6 @@
  */
 import { MAX_SCAN_LENGTH } from './scan-framer.js';
 
-export const HID_POS_USAGE_PAGE = 0x8c;
-export const HID_POS_USAGE_SCANNER = 0x02;
 export const SCANNED_DATA_REPORT_ID = 0x02;
 const HEADER = 5;
 const MAX_DATA_PER_REPORT = 56;

@@ -5,31 +5,31 @@
  * says, and reopened with backoff after an unplug.
  */
 import { performance } from 'node:perf_hooks';
-import { hex } from './byte-sequence.js';
-import { DeviceLink } from './device-link.js';
-import { openHidDevice } from './hid-device.js';
+import { hex } from '../devices/byte-sequence.js';
+import { DeviceLink } from '../devices/device-link.js';
+import { openHidDevice } from '../devices/hid-device.js';
 import { HidKeyboardDecoder } from './hid-keyboard-report.js';
-import { loadHid, type HidHandle, type HidModule } from './hid-loader.js';
+import { loadHid, type HidHandle, type HidModule } from '../devices/hid-loader.js';
+import type { ScannerPlan } from '../devices/terminal-plan.js';
 import { HidPosAssembler } from './hid-pos-report.js';
-import { loadLayout } from './keyboard-layout.js';
-import { FramedInput, type ScannerHooks, type ScannerInput, type ScannerSettings } from './scanner.js';
+import { FramedInput, type ScannerHooks, type ScannerInput } from './scanner.js';
 
 export class HidScanner extends DeviceLink<HidHandle> implements ScannerInput {
   readonly id: string;
   readonly type: 'hid-pos' | 'hid-keyboard';
-  readonly #settings: ScannerSettings;
+  readonly #plan: ScannerPlan;
   readonly #hid: () => Promise<HidModule>;
   readonly #onReport: (report: Buffer) => void;
   readonly #reset: () => void;
 
   /** `hid` is how node-hid is reached: loadHid, unless a caller supplies another source of reports. */
-  constructor(settings: ScannerSettings, hooks: ScannerHooks, hid: () => Promise<HidModule> = loadHid) {
+  constructor(plan: ScannerPlan, hooks: ScannerHooks, hid: () => Promise<HidModule> = loadHid) {
     super(hooks);
-    const type = settings.config.type;
-    if (type === 'serial') throw new Error('HidScanner reads HID scanners only');
-    this.id = settings.config.id;
+    const type = plan.type;
+    if (type === 'serial') throw new TypeError('HidScanner reads HID scanners only');
+    this.id = plan.id;
     this.type = type;
-    this.#settings = settings;
+    this.#plan = plan;
     this.#hid = hid;
     const log = hooks.log.child({ scanner: this.id });
     if (type === 'hid-pos') {
@@ -41,8 +41,8 @@ export class HidScanner extends DeviceLink<HidHandle> implements ScannerInput {
       this.#onReport = (report) => assembler.push(report);
       this.#reset = () => assembler.reset();
     } else {
-      const decoder = new HidKeyboardDecoder(loadLayout(settings.config.layout));
-      const input = new FramedInput({ idleMs: settings.idleMs, tab: true, log, onScan: hooks.onScan });
+      const decoder = new HidKeyboardDecoder(plan.layout!);
+      const input = new FramedInput({ idleMs: plan.idleMs, tab: true, log, onScan: hooks.onScan });
       this.#onReport = (report) => {
         const typed = decoder.push(report);
         if (typed !== '') input.push(typed);
@@ -55,8 +55,7 @@ export class HidScanner extends DeviceLink<HidHandle> implements ScannerInput {
   }
 
   protected open() {
-    const c = this.#settings.config;
-    return openHidDevice(this.#hid, c, this.type);
+    return openHidDevice(this.#hid, this.#plan.target, this.type);
   }
 
   protected attach(device: HidHandle): void {
@@ -72,10 +71,9 @@ export class HidScanner extends DeviceLink<HidHandle> implements ScannerInput {
   }
 
   feedback(kind: 'good' | 'bad'): void {
-    const sequence = this.#settings.feedback[kind];
+    const bytes = this.#plan.feedback[kind];
     const device = this.handle;
-    if (sequence === undefined || device === undefined) return;
-    const bytes = sequence();
+    if (bytes === undefined || device === undefined) return;
     device.write(bytes).catch((err: Error) => this.log.warn({ scanner: this.id, kind, bytes: hex(bytes), err: err.message }, 'scanner feedback failed'));
   }
 }

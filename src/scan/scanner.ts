@@ -1,15 +1,12 @@
 /**
- * What every scanner input (serial, HID POS, HID keyboard) offers the lanes, and the
- * settings a configured scanner ends up with once its device profile is applied.
+ * What every scanner input (serial, HID POS, HID keyboard) offers the lanes. A scanner's
+ * settings come resolved in its ScannerPlan (src/devices/terminal-plan.ts).
  */
 import { performance } from 'node:perf_hooks';
-import type { ScannerConfig } from '../config/terminal.js';
+import type { LinkStatus } from '../devices/device-link.js';
+import type { ScannerPlan } from '../devices/terminal-plan.js';
 import type { Logger } from '../logger.js';
-import type { ByteSequence } from './byte-sequence.js';
-import type { LinkStatus } from './device-link.js';
-import { profileFor, type SerialSettings } from './device-profiles.js';
 import { ScanFramer } from './scan-framer.js';
-import { serialSettings } from './serial-port.js';
 
 /** One read: the text, its size, and when its last byte arrived (performance.now()). */
 export interface ScanRead {
@@ -20,7 +17,7 @@ export interface ScanRead {
 
 export interface ScannerInput {
   readonly id: string;
-  readonly type: ScannerConfig['type'];
+  readonly type: ScannerPlan['type'];
   readonly status: LinkStatus;
   start(): void;
   stop(): Promise<void>;
@@ -34,32 +31,6 @@ export interface ScannerHooks {
   onState: (status: LinkStatus) => void;
   minDelayMs?: number;
   maxDelayMs?: number;
-}
-
-export interface ScannerSettings {
-  config: ScannerConfig;
-  serial: SerialSettings;
-  idleMs: number;
-  feedback: { good?: ByteSequence | undefined; bad?: ByteSequence | undefined };
-  /** The profile that supplied defaults, for logs and `mleg devices`. */
-  profile: string | null;
-}
-
-/** The silence that ends a scan for a profile that sends no suffix and a config that sets no idleMs. */
-export const DEFAULT_IDLE_MS = 50;
-
-/** Config over profile over defaults. */
-export function scannerSettings(config: ScannerConfig): ScannerSettings {
-  const match = profileFor(config, config.type);
-  const iface = match?.iface;
-  const profileIdle = iface?.framing.suffix === 'none' && iface.framing.idleMs === 0 ? DEFAULT_IDLE_MS : (iface?.framing.idleMs ?? 0);
-  return {
-    config,
-    serial: serialSettings(iface?.serial, config),
-    idleMs: config.idleMs ?? profileIdle,
-    feedback: config.feedback ? { good: iface?.feedback.good, bad: iface?.feedback.bad } : {},
-    profile: match?.profile.id ?? null,
-  };
 }
 
 /**

@@ -3,28 +3,29 @@
  * path or USB IDs, reopened with backoff when it disappears, and feedback commands are
  * written back to it.
  */
-import type { SerialPort } from './serial-port.js';
-import { hex } from './byte-sequence.js';
-import { DeviceLink } from './device-link.js';
-import { closeSerialPort, openSerialPort, watchSerialPort, writeSerial } from './serial-port.js';
-import { FramedInput, type ScannerHooks, type ScannerInput, type ScannerSettings } from './scanner.js';
+import { hex } from '../devices/byte-sequence.js';
+import { DeviceLink } from '../devices/device-link.js';
+import { BINDING, closeSerialPort, openSerialPort, watchSerialPort, writeSerial, type BindingInterface, type SerialPort } from '../devices/serial-port.js';
+import type { ScannerPlan } from '../devices/terminal-plan.js';
+import { FramedInput, type ScannerHooks, type ScannerInput } from './scanner.js';
 
 export class SerialScanner extends DeviceLink<SerialPort> implements ScannerInput {
   readonly id: string;
   readonly type = 'serial' as const;
-  readonly #settings: ScannerSettings;
+  readonly #plan: ScannerPlan;
   readonly #input: FramedInput;
+  readonly #binding: BindingInterface;
 
-  constructor(settings: ScannerSettings, hooks: ScannerHooks) {
+  constructor(plan: ScannerPlan, hooks: ScannerHooks, binding: BindingInterface = BINDING) {
     super(hooks);
-    this.id = settings.config.id;
-    this.#settings = settings;
-    this.#input = new FramedInput({ idleMs: settings.idleMs, tab: false, log: hooks.log, onScan: hooks.onScan });
+    this.id = plan.id;
+    this.#plan = plan;
+    this.#binding = binding;
+    this.#input = new FramedInput({ idleMs: plan.idleMs, tab: false, log: hooks.log, onScan: hooks.onScan });
   }
 
   protected open() {
-    const c = this.#settings.config;
-    return openSerialPort({ path: c.path, vendorId: c.vendorId, productId: c.productId, ...this.#settings.serial });
+    return openSerialPort(this.#plan.target, this.#plan.serial, this.#binding);
   }
 
   protected attach(port: SerialPort): void {
@@ -39,10 +40,9 @@ export class SerialScanner extends DeviceLink<SerialPort> implements ScannerInpu
   }
 
   feedback(kind: 'good' | 'bad'): void {
-    const sequence = this.#settings.feedback[kind];
+    const bytes = this.#plan.feedback[kind];
     const port = this.handle;
-    if (sequence === undefined || port === undefined) return;
-    const bytes = sequence();
+    if (bytes === undefined || port === undefined) return;
     writeSerial(port, bytes).catch((err: Error) => this.log.warn({ scanner: this.id, kind, bytes: hex(bytes), err: err.message }, 'scanner feedback failed'));
   }
 }

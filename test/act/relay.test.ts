@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { createRelay } from '../../src/act/relay.js';
 import type { OutputConfig } from '../../src/config/config.js';
-import { hex } from '../../src/scan/byte-sequence.js';
+import { hex } from '../../src/devices/byte-sequence.js';
+import { resolveTerminalPlan, type RelayPlan } from '../../src/devices/terminal-plan.js';
 import { hidInfo, RecordedHid } from '../helpers/hid.js';
 import { captureLog } from '../helpers/log.js';
 import { PtyPair, until } from '../helpers/pty.js';
+
+/** One output's plan, resolved as the service resolves it. */
+const relayPlan = (output: OutputConfig): RelayPlan => resolveTerminalPlan({ scanners: [], outputs: [output], lanes: [] }, 'test').relays[0]!;
 
 const ON = 'A0 01 01 A2';
 const OFF = 'A0 01 00 A1';
@@ -28,7 +32,7 @@ async function serialRig(t: Test) {
   symlinkSync(pty.path, cable);
   let device = await pty.device();
   const { log, lines } = captureLog();
-  const relay = createRelay({ id: 'turnstile', type: 'serial-relay', path: cable, relay: 1 }, { log, minDelayMs: 20, maxDelayMs: 100 });
+  const relay = createRelay(relayPlan({ id: 'turnstile', type: 'serial-relay', path: cable, relay: 1 }), { log, minDelayMs: 20, maxDelayMs: 100 });
   relay.start();
   t.teardown(async () => {
     await relay.stop();
@@ -112,7 +116,7 @@ t.test('HID relay (dcttech): feature reports on and off; a failed command reopen
   ];
   const { log, lines } = captureLog();
   const config: OutputConfig = { id: 'door', type: 'hid-relay', vendorId: '16c0', productId: '05df', relay: 2 };
-  const relay = createRelay(config, { log, minDelayMs: 20, maxDelayMs: 50 }, async () => hid);
+  const relay = createRelay(relayPlan(config), { log, minDelayMs: 20, maxDelayMs: 50 }, { hid: async () => hid });
   relay.start();
   t.teardown(() => relay.stop());
   await until(() => relay.status.state === 'connected', 2000, 'connected');

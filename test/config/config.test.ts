@@ -10,7 +10,7 @@ const parse = (doc: unknown) => parseConfig(doc, 'cfg.json', '/etc/mleg');
 
 t.test('defaults of SPEC 8', async (t) => {
   const c = parse({ trust: { file: 'trust.json' } });
-  t.same(c.http, { host: '127.0.0.1', port: 8080, bodyLimitBytes: 16384, batchBodyLimitBytes: 5242880, rateLimit: { mode: 'auto', perMinute: 600 }, cors: { origins: [] } });
+  t.same(c.http, { host: '127.0.0.1', port: 8080, bodyLimitBytes: 16384, batchBodyLimitBytes: 5242880, requestTimeoutMs: 10000, rateLimit: { mode: 'auto', perMinute: 600 }, cors: { origins: [] } });
   t.same(c.admin, { token: null, tokenFile: null });
   t.match(c.status, { allowHttp: false, maxAgeSeconds: 172800, refreshSeconds: 3600, onUnavailable: 'reject', dataDir: null, files: {} });
   t.same(c.presentation, { requireProof: true, maxAgeSeconds: 90, futureSkewSeconds: 30 });

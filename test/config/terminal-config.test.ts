@@ -1,8 +1,10 @@
-/** The scanners / outputs / lanes part of the configuration: shapes, defaults, cross-references. */
+/**
+ * The scanners / outputs / lanes part of the configuration: shapes, defaults, cross-references.
+ * What needs the device profiles is resolved, and tested, in test/devices/terminal-plan.test.ts.
+ */
 import { dirname } from 'node:path';
 import t, { type Test } from 'tap';
 import { parseConfig, type Config } from '../../src/config/config.js';
-import { scannerSettings } from '../../src/scan/scanner.js';
 
 const base = { trust: { file: 'trust.json' } };
 const parse = (doc: Record<string, unknown>): Config => parseConfig({ ...base, ...doc }, '/etc/mleg/config.json', '/etc/mleg');
@@ -37,17 +39,6 @@ t.test('a full station: USB IDs, profile, outputs and a lane', async (t) => {
   });
   t.same(c.lanes, [{ id: 'entry', scanners: ['gate-1', 'gate-2'], outputs: ['turnstile', 'door'], openMs: 1500 }]);
   t.equal(c.outputs[1]!.relay, 1);
-  const gate = scannerSettings(c.scanners[0]!);
-  t.same(gate.serial, { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 }, 'serial settings from the matched Honeywell profile');
-  t.equal(gate.profile, 'honeywell');
-  t.ok(gate.feedback.good, 'with its feedback commands');
-  t.equal(scannerSettings(c.scanners[2]!).idleMs, 80);
-  const plain = scannerSettings(parse({ scanners: [{ id: 'g', type: 'serial', path: '/dev/ttyACM0' }] }).scanners[0]!);
-  t.same(plain.serial, { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }, 'no profile: 9600 8N1');
-  t.equal(plain.profile, null);
-  const override = scannerSettings(parse({ scanners: [{ id: 'g', type: 'serial', path: '/dev/ttyACM0', profile: 'honeywell', baudRate: 9600, feedback: false }] }).scanners[0]!);
-  t.equal(override.serial.baudRate, 9600, 'the config wins over the profile');
-  t.same(override.feedback, {}, 'feedback: false sends none');
 });
 
 t.test('wrong shapes are named by key', async (t) => {
@@ -56,7 +47,7 @@ t.test('wrong shapes are named by key', async (t) => {
   refused(t, { scanners: [{ id: 'g', type: 'serial', vendorId: '0C2E' }] }, /"scanners\[0\]\.vendorId" must be four lower-case hex digits/);
   refused(t, { scanners: [{ id: 'g', type: 'serial', vendorId: 3118 }] }, /"scanners\[0\]\.vendorId" must be a string/);
   refused(t, { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', parity: 'mark' }] }, /"scanners\[0\]\.parity" must be one of/);
-  refused(t, { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', stopBits: 3 }] }, /"scanners\[0\]\.stopBits" must be an integer from 1 to 2/);
+  refused(t, { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', stopBits: 3 }] }, /"scanners\[0\]\.stopBits" must be one of 1, 2/);
   refused(t, { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', debounceMs: -1 }] }, /"scanners\[0\]\.debounceMs"/);
   refused(t, { outputs: [{ id: 'r', type: 'gpio', path: '/dev/x' }] }, /"outputs\[0\]\.type" must be one of "serial-relay", "hid-relay"/);
   refused(t, { lanes: [{ id: 'l' }] }, /"lanes\[0\]\.scanners" is required/);
@@ -70,13 +61,9 @@ t.test('how a device is found: path or vendorId, not both, not neither', async (
   refused(t, { outputs: [{ id: 'r', type: 'hid-relay' }] }, /"outputs\[0\]" needs "path" or "vendorId"/);
 });
 
-t.test('type-specific fields, profiles and layouts', async (t) => {
+t.test('type-specific fields', async (t) => {
   refused(t, { scanners: [{ id: 'g', type: 'hid-pos', path: '/dev/hidraw0', baudRate: 9600 }] }, /"scanners\[0\]\.baudRate" applies to serial devices only/);
   refused(t, { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', layout: 'pl' }] }, /"scanners\[0\]\.layout" applies to hid-keyboard scanners only/);
-  refused(t, { scanners: [{ id: 'g', type: 'hid-keyboard', path: '/dev/x', layout: 'de' }] }, /"scanners\[0\]\.layout" names no keyboard layout \(known: pl, us\)/);
-  refused(t, { scanners: [{ id: 'g', type: 'serial', path: '/dev/x', profile: 'acme' }] }, /"scanners\[0\]\.profile" names no profile in devices\/ \("acme"\)/);
-  refused(t, { scanners: [{ id: 'g', type: 'hid-pos', path: '/dev/x', profile: 'cino-s680' }] }, /"scanners\[0\]\.profile" "cino-s680" has no hid-pos interface/);
-  refused(t, { outputs: [{ id: 'r', type: 'serial-relay', path: '/dev/x', relay: 5 }] }, /"outputs\[0\]\.relay" is 5, but "lctech-ch340-relay" boards have 4 relays/);
 });
 
 t.test('ids and cross-references', async (t) => {

@@ -5,7 +5,7 @@
  * test — device choice, report parsing, reconnects, relay commands — is the product's own.
  */
 import { EventEmitter } from 'node:events';
-import type { HidDeviceInfo, HidHandle, HidModule } from '../../src/scan/hid-loader.js';
+import type { HidDeviceInfo, HidHandle, HidModule } from '../../src/devices/hid-loader.js';
 
 export class RecordedHidDevice extends EventEmitter {
   readonly written: Buffer[] = [];

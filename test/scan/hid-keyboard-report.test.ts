@@ -1,6 +1,6 @@
 import t from 'tap';
 import { HidKeyboardDecoder } from '../../src/scan/hid-keyboard-report.js';
-import { layoutNames, loadLayout } from '../../src/scan/keyboard-layout.js';
+import { layoutNames, loadLayout } from '../../src/devices/keyboard-layout.js';
 import { bytes, KEYBOARD_RIGHT_SHIFT, KEYBOARD_TYPED } from '../fixtures/hid-reports.js';
 
 const typeOut = (d: HidKeyboardDecoder, reports: string[]) => reports.map((r) => d.push(bytes(r))).join('');

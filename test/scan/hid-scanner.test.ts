@@ -5,6 +5,7 @@
 import t, { type Test } from 'tap';
 import { Terminal } from '../../src/act/terminal.js';
 import type { ScannerConfig } from '../../src/config/config.js';
+import { resolveTerminalPlan } from '../../src/devices/terminal-plan.js';
 import type { ScanEvent } from '../../src/events/event-bus.js';
 import { bytes, KEYBOARD_TYPED } from '../fixtures/hid-reports.js';
 import { hidInfo, hidPosReports, RecordedHid } from '../helpers/hid.js';
@@ -14,7 +15,7 @@ import { startService } from '../helpers/service.js';
 async function rig(t: Test, scanner: Partial<ScannerConfig>, hid: RecordedHid) {
   const s = await startService();
   const config = { id: 'till', type: 'hid-pos', debounceMs: 2000, layout: 'us', feedback: true, ...scanner } as ScannerConfig;
-  const terminal = new Terminal({ config: { scanners: [config], outputs: [], lanes: [] }, verifier: s.verifier, bus: s.bus, log: s.log, hid: async () => hid, minDelayMs: 20, maxDelayMs: 50 });
+  const terminal = new Terminal({ plan: resolveTerminalPlan({ scanners: [config], outputs: [], lanes: [] }, 'test'), verifier: s.verifier, bus: s.bus, log: s.log, hid: async () => hid, minDelayMs: 20, maxDelayMs: 50 });
   const scans: ScanEvent[] = [];
   s.bus.subscribe((e) => e.type === 'scan' && scans.push(e.data));
   terminal.start();
@@ -79,7 +80,7 @@ t.test('keyboard wedge: a real presentation typed key by key', async (t) => {
   hid.attached = [hidInfo({ path: '/dev/hidraw2', usagePage: 0x01, usage: 0x06 })];
   const { s, terminal, scans } = await rig(t, { type: 'hid-keyboard', path: '/dev/hidraw2' }, hid);
   await until(() => terminal.status()[0]!.state === 'connected', 2000, 'connected');
-  const { loadLayout } = await import('../../src/scan/keyboard-layout.js');
+  const { loadLayout } = await import('../../src/devices/keyboard-layout.js');
   const us = loadLayout('us');
   const keyOf = new Map<string, [number, number]>();
   for (const [code, [plain, shifted]] of us.keys) {

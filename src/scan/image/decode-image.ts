@@ -6,15 +6,10 @@ import { DeadlinePassed, DecoderThread } from './decoder-thread.js';
 import type { Pass } from './find-codes.js';
 import { ImageError } from './image-error.js';
 import { readGreyImage } from './image-pixels.js';
-import type { DecodedCode, QrDecoderName } from './qr-decoder.js';
+import type { ImageOptions } from '../../config/image.js';
+import type { DecodedCode } from './qr-decoder.js';
 
-export interface ImageOptions {
-  decoder: QrDecoderName;
-  /** Width × height above which an image is refused unread. */
-  maxPixels: number;
-  /** For one image, from its bytes to its codes, waiting for the decoder included. */
-  timeoutMs: number;
-}
+export type { ImageOptions } from '../../config/image.js';
 
 export interface DecodedImage {
   /** In reading order. */

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { findCodes, type FoundCodes } from './find-codes.js';
 import type { GreyImage } from './grey-image.js';
-import { loadQrDecoder, type QrDecoder, type QrDecoderName } from './qr-decoder.js';
+import { loadQrDecoder } from './load-qr-decoder.js';
+import type { QrDecoder, QrDecoderName } from './qr-decoder.js';
 
 export interface DecodeRequest {
   id: number;

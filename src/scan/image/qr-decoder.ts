@@ -2,6 +2,7 @@
  * What an image decoder must do: find every QR code in a greyscale image. Two
  * implementations, chosen by config `image.decoder` and loaded only when first needed.
  */
+import { QR_DECODERS, type QrDecoderName } from '../../config/image.js';
 import type { GreyImage } from './grey-image.js';
 
 export interface Point {
@@ -17,6 +18,8 @@ export interface CodePosition {
   bottomLeft: Point;
 }
 
+export { QR_DECODERS, type QrDecoderName };
+
 export interface DecodedCode {
   text: string;
   format: string;
@@ -29,19 +32,4 @@ export interface QrDecoder {
   readonly readsInverted: boolean;
   /** Every QR code found, in no particular order; an empty list when there is none. */
   decode(image: GreyImage): DecodedCode[] | Promise<DecodedCode[]>;
-}
-
-export const QR_DECODERS = ['zxing-wasm', 'zxing-js'] as const;
-export type QrDecoderName = (typeof QR_DECODERS)[number];
-
-/** Loads a decoder's module (and, for zxing-wasm, compiles its WebAssembly) on first use. */
-export async function loadQrDecoder(name: QrDecoderName): Promise<QrDecoder> {
-  switch (name) {
-    case 'zxing-wasm':
-      return (await import('./zxing-wasm-decoder.js')).createZxingWasmDecoder();
-    case 'zxing-js':
-      return (await import('./zxing-js-decoder.js')).createZxingJsDecoder();
-    default:
-      throw new Error(`unknown QR decoder ${JSON.stringify(name)}; use one of ${QR_DECODERS.join(', ')}`);
-  }
 }

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { findCodes, MAX_DOUBLED_PIXELS, plannedPasses } from '../../../src/scan/image/find-codes.js';
 import type { GreyImage } from '../../../src/scan/image/grey-image.js';
-import { loadQrDecoder } from '../../../src/scan/image/qr-decoder.js';
+import { loadQrDecoder } from '../../../src/scan/image/load-qr-decoder.js';
 import { codeSheet, greyOf } from '../../helpers/code-sheet.js';
 import { photograph, placed } from '../../helpers/phone-screen.js';
 

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
-import { loadQrDecoder, QR_DECODERS, type DecodedCode, type QrDecoder } from '../../../src/scan/image/qr-decoder.js';
+import { loadQrDecoder } from '../../../src/scan/image/load-qr-decoder.js';
+import { QR_DECODERS, type DecodedCode, type QrDecoder } from '../../../src/scan/image/qr-decoder.js';
 import { codeSheet, greyOf } from '../../helpers/code-sheet.js';
 
 

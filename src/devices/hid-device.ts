@@ -3,8 +3,13 @@
  * (/dev/hidraw2), or by USB IDs, choosing the interface by usage page when the device
  * exposes several (a HID POS scanner often has a keyboard interface too).
  */
+import { MlegError } from '../errors.js';
 import { usbId, type HidDeviceInfo, type HidHandle, type HidModule } from './hid-loader.js';
-import { HID_POS_USAGE_PAGE, HID_POS_USAGE_SCANNER } from './hid-pos-report.js';
+import type { DeviceTarget } from './device-target.js';
+
+/** The HID POS scanner interface (USB HID Point of Sale usage tables): usage page 0x8C, usage 0x02. */
+export const HID_POS_USAGE_PAGE = 0x8c;
+export const HID_POS_USAGE_SCANNER = 0x02;
 
 /** Usage page and usage of the interface each kind reads. */
 export const HID_USAGE = {
@@ -13,15 +18,9 @@ export const HID_USAGE = {
   'hid-relay': undefined,
 } as const;
 
-export interface HidTarget {
-  path?: string | undefined;
-  vendorId?: string | undefined;
-  productId?: string | undefined;
-  productName?: RegExp | undefined;
-}
 
 /** Picks the device's interface: matching IDs, and the wanted usage page when interfaces tell theirs. */
-export function chooseHidDevice(devices: HidDeviceInfo[], target: HidTarget, kind: keyof typeof HID_USAGE): HidDeviceInfo | undefined {
+export function chooseHidDevice(devices: HidDeviceInfo[], target: DeviceTarget, kind: keyof typeof HID_USAGE): HidDeviceInfo | undefined {
   const candidates = devices.filter(
     (d) =>
       d.path !== undefined &&
@@ -40,17 +39,17 @@ export function chooseHidDevice(devices: HidDeviceInfo[], target: HidTarget, kin
 }
 
 /** Opens a HID device by path or USB IDs (shared by scanners and relays). */
-export async function openHidDevice(hid: () => Promise<HidModule>, target: HidTarget, kind: keyof typeof HID_USAGE): Promise<{ handle: HidHandle; where: string }> {
+export async function openHidDevice(hid: () => Promise<HidModule>, target: DeviceTarget, kind: keyof typeof HID_USAGE): Promise<{ handle: HidHandle; where: string }> {
   const module = await hid();
   let path = target.path;
   if (path === undefined) {
     const chosen = chooseHidDevice(await module.devices(), target, kind);
-    if (chosen === undefined) throw new Error(`no USB HID device ${target.vendorId}${target.productId === undefined ? '' : `:${target.productId}`} with a ${kind} interface is attached`);
+    if (chosen === undefined) throw new MlegError('DEVICE_NOT_FOUND', `no USB HID device ${target.vendorId}${target.productId === undefined ? '' : `:${target.productId}`} with a ${kind} interface is attached`);
     path = chosen.path!;
   }
   try {
     return { handle: await module.open(path), where: path };
   } catch (err) {
-    throw new Error(`cannot open ${path}: ${(err as Error).message}`);
+    throw new MlegError('DEVICE_FAILED', `cannot open ${path}: ${(err as Error).message}`);
   }
 }

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { hex, parseByteSequence } from '../../src/scan/byte-sequence.js';
-import { loadProfiles, matchProfiles, productIdMatches, profileFor } from '../../src/scan/device-profiles.js';
+import { hex, parseByteSequence } from '../../src/devices/byte-sequence.js';
+import { loadProfiles, matchProfiles, productIdMatches, profileFor } from '../../src/devices/device-profiles.js';
+import { isMlegError, type MlegError } from '../../src/errors.js';
 
 t.test('every shipped profile loads and validates', async (t) => {
   const ids = loadProfiles().map((p) => p.id);
@@ -75,4 +76,27 @@ t.test('a malformed profile is refused with the file and the key', async (t) => 
   t.teardown(() => rmSync(dir2, { recursive: true, force: true }));
   writeFileSync(join(dir2, 'r.json'), JSON.stringify({ vendor: 'X', model: 'Y', vendorId: '0c2e', interfaces: [{ interface: 'serial-relay', productId: '0001', relay: { on: 'A0 zz', off: '00' } }] }));
   t.throws(() => loadProfiles(dir2), /r\.json: "interfaces\[0\]\.relay\.on": "zz" is not a hex byte/);
+});
+
+t.test('whatever is wrong with a file in devices/, it is one error: DEVICE_PROFILE_INVALID, exit 2', async (t) => {
+  const broken: Record<string, string> = {
+    'not JSON': '{ "vendor": ',
+    'a wrong type': JSON.stringify({ vendor: 'X', model: 'Y', vendorId: 3118, interfaces: [] }),
+    'an unknown key': JSON.stringify({ vendor: 'X', model: 'Y', vendorId: '0c2e', interfaces: [], colour: 'red' }),
+    'a bad byte sequence': JSON.stringify({ vendor: 'X', model: 'Y', vendorId: '0c2e', interfaces: [{ interface: 'serial', productId: '0001', feedback: { good: 'GG' } }] }),
+    'a relay interface without commands': JSON.stringify({ vendor: 'X', model: 'Y', vendorId: '0c2e', interfaces: [{ interface: 'hid-relay', productId: '0001' }] }),
+  };
+  for (const [what, text] of Object.entries(broken)) {
+    const dir = mkdtempSync(join(tmpdir(), 'mleg-profiles-'));
+    writeFileSync(join(dir, 'broken.json'), text);
+    try {
+      loadProfiles(dir);
+      t.fail(`${what}: refused`);
+    } catch (err) {
+      t.ok(isMlegError(err, 'DEVICE_PROFILE_INVALID'), `${what}: DEVICE_PROFILE_INVALID`);
+      t.equal((err as MlegError).exit, 2, `${what}: exit 2`);
+      t.match((err as Error).message, /broken\.json/, `${what}: the message names the file`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { openSerialPort, watchSerialPort } from '../../src/scan/serial-port.js';
+import { openSerialPort, watchSerialPort } from '../../src/devices/serial-port.js';
 import { PtyPair, until } from '../helpers/pty.js';
 
 t.test('a pty vanishing right after open or right after data is always noticed', async (t) => {
@@ -16,7 +16,7 @@ t.test('a pty vanishing right after open or right after data is always noticed',
   const reasons: string[] = [];
   for (let i = 0; i < 12; i++) {
     const pty = await PtyPair.open(dir, `p${i}`);
-    const { handle: port, where } = await openSerialPort({ path: pty.path, baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 });
+    const { handle: port, where } = await openSerialPort({ path: pty.path }, { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 });
     t.equal(where, pty.path);
     let reason: string | undefined;
     watchSerialPort(port, (r) => (reason ??= r));

@@ -3,12 +3,17 @@
  * e.g. "A0 01 01 A2", with two placeholders for relay boards: `{relay}` (the channel
  * number) and `{sum}` (the low byte of the sum of all bytes before it, a common checksum).
  */
+import { MlegError } from '../errors.js';
+
 export type ByteSequence = (vars?: { relay?: number }) => Buffer;
 
 const TOKEN = /^(?:[0-9A-Fa-f]{2}|\{relay\}|\{sum\})$/;
 
-export class ByteSequenceError extends Error {
+export class ByteSequenceError extends MlegError {
   override name = 'ByteSequenceError';
+  constructor(message: string) {
+    super('DEVICE_PROFILE_INVALID', message);
+  }
 }
 
 /** Parses once; throws ByteSequenceError naming the bad token. */

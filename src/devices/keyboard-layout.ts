@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEVICES_DIR } from './device-profiles.js';
+import { ConfigError } from '../config/schema.js';
+import { DeviceProfileError, DEVICES_DIR } from './device-profiles.js';
 
 export const LAYOUTS_DIR = join(DEVICES_DIR, 'layouts');
 
@@ -37,11 +38,16 @@ export function loadLayout(name: string, dir = LAYOUTS_DIR, seen: string[] = [])
   const cached = cache.get(`${dir}\0${name}`);
   if (cached !== undefined) return cached;
   if (!/^[a-z0-9-]+$/.test(name) || !layoutNames(dir).includes(name)) {
-    throw new Error(`no keyboard layout "${name}" (known: ${layoutNames(dir).join(', ')})`);
+    throw new ConfigError(`no keyboard layout "${name}" (known: ${layoutNames(dir).join(', ')})`);
   }
-  if (seen.includes(name)) throw new Error(`keyboard layout "${name}" extends itself`);
+  if (seen.includes(name)) throw new DeviceProfileError(`keyboard layout "${name}" extends itself`);
   const file = join(dir, `${name}.json`);
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as LayoutFile;
+  let doc: LayoutFile;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as LayoutFile;
+  } catch (err) {
+    throw new DeviceProfileError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
   const base = doc.extends === undefined ? undefined : loadLayout(doc.extends, dir, [...seen, name]);
   const layout: KeyboardLayout = {
     name,
@@ -56,7 +62,7 @@ function keyMap(entries: Record<string, unknown> | undefined, file: string, key:
   const map = new Map<number, readonly [string, string]>();
   for (const [usage, pair] of Object.entries(entries ?? {})) {
     if (!/^[0-9a-f]{2}$/.test(usage) || !Array.isArray(pair) || pair.length !== 2 || !pair.every((c) => typeof c === 'string' && [...c].length === 1)) {
-      throw new Error(`${file}: "${key}.${usage}" must be a two-digit hex usage ID mapped to [unshifted, shifted] characters`);
+      throw new DeviceProfileError(`${file}: "${key}.${usage}" must be a two-digit hex usage ID mapped to [unshifted, shifted] characters`);
     }
     map.set(parseInt(usage, 16), [pair[0], pair[1]] as const);
   }

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import t from 'tap';
-import { hidUnavailable, HidUnavailableError, loadHid } from '../../src/scan/hid-loader.js';
+import { hidUnavailable, HidUnavailableError, loadHid } from '../../src/devices/hid-loader.js';
 import { until } from '../helpers/pty.js';
 import { readJson, startService } from '../helpers/service.js';
 

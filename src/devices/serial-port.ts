@@ -14,22 +14,13 @@
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
 import { autoDetect, type BindingInterface, type BindingPortInterface } from '@serialport/bindings-cpp';
+
+export type { BindingInterface } from '@serialport/bindings-cpp';
 import { SerialPortStream } from '@serialport/stream';
-import type { SerialFields } from '../config/terminal.js';
+import { MlegError } from '../errors.js';
 import type { SerialSettings } from './device-profiles.js';
 import { findSerialPort } from './port-discovery.js';
-
-const DEFAULT_SERIAL: SerialSettings = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 };
-
-/** Settings in the config over the profile's over 9600 8N1. */
-export function serialSettings(profile: SerialSettings | undefined, config: SerialFields): SerialSettings {
-  return {
-    baudRate: config.baudRate ?? profile?.baudRate ?? DEFAULT_SERIAL.baudRate,
-    dataBits: config.dataBits ?? profile?.dataBits ?? DEFAULT_SERIAL.dataBits,
-    parity: config.parity ?? profile?.parity ?? DEFAULT_SERIAL.parity,
-    stopBits: config.stopBits ?? profile?.stopBits ?? DEFAULT_SERIAL.stopBits,
-  };
-}
+import type { DeviceTarget } from './device-target.js';
 
 export type SerialPort = SerialPortStream;
 
@@ -71,32 +62,23 @@ export const BINDING: BindingInterface = {
   },
 };
 
-export interface SerialTarget extends SerialSettings {
-  path?: string | undefined;
-  vendorId?: string | undefined;
-  productId?: string | undefined;
-}
-
-/** Resolves with the open port and its path, or rejects with a reason fit for a log line. */
-export async function openSerialPort(target: SerialTarget): Promise<{ handle: SerialPort; where: string }> {
+/**
+ * Resolves with the open port and its path, or rejects with a reason fit for a log line.
+ * `binding` is how ports are reached: the platform's, or one a test injects
+ * (@serialport/binding-mock), so lanes and relays are tested without ptys.
+ */
+export async function openSerialPort(target: DeviceTarget, serial: SerialSettings, binding: BindingInterface = BINDING): Promise<{ handle: SerialPort; where: string }> {
   let path = target.path;
   if (path === undefined) {
     const usb = `${target.vendorId}${target.productId === undefined ? '' : `:${target.productId}`}`;
     const found = await findSerialPort(target.vendorId!, target.productId);
-    if (found === undefined) throw new Error(`no serial port with USB id ${usb} is attached`);
+    if (found === undefined) throw new MlegError('DEVICE_NOT_FOUND', `no serial port with USB id ${usb} is attached`);
     path = found.path;
   }
-  const port = new SerialPortStream({
-    binding: BINDING,
-    path,
-    baudRate: target.baudRate,
-    dataBits: target.dataBits,
-    parity: target.parity,
-    stopBits: target.stopBits,
-    autoOpen: false,
-    hupcl: false,
-  });
-  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(new Error(`cannot open ${path}: ${err.message}`)) : resolve())));
+  const port = new SerialPortStream({ binding, path, ...serial, autoOpen: false, hupcl: false });
+  await new Promise<void>((resolve, reject) =>
+    port.open((err) => (err ? reject(new MlegError('DEVICE_FAILED', `cannot open ${path}: ${err.message}`)) : resolve())),
+  );
   return { handle: port, where: path };
 }
 

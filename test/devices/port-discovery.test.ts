@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import t from 'tap';
-import { findSerialPort, listSerialPorts, onPath } from '../../src/scan/port-discovery.js';
+import { findSerialPort, listSerialPorts, onPath } from '../../src/devices/port-discovery.js';
 
 function sysfsTree(): string {
   const root = mkdtempSync(join(tmpdir(), 'mleg-sysfs-'));

@@ -9,7 +9,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applySchema, type Field } from '../config/schema.js';
+import { applySchema, ConfigError, type Field } from '../config/schema.js';
+import { USB_ID } from '../config/terminal.js';
+import { MlegError } from '../errors.js';
 import { parseByteSequence, type ByteSequence } from './byte-sequence.js';
 
 export const DEVICES_DIR = fileURLToPath(new URL('../../devices/', import.meta.url));
@@ -17,13 +19,22 @@ export const DEVICES_DIR = fileURLToPath(new URL('../../devices/', import.meta.u
 export const INTERFACES = ['serial', 'hid-pos', 'hid-keyboard', 'hid-relay', 'serial-relay', 'unsupported'] as const;
 export type InterfaceKind = (typeof INTERFACES)[number];
 
-export const USB_ID = { re: /^[0-9a-f]{4}$/, want: 'four lower-case hex digits, as lsusb shows them (e.g. "0c2e")' };
-
 export interface SerialSettings {
   baudRate: number;
   dataBits: 5 | 6 | 7 | 8;
   parity: 'none' | 'even' | 'odd';
   stopBits: 1 | 2;
+}
+
+/** A serial line's settings where neither the config nor the profile says: 9600 8N1. */
+export const DEFAULT_SERIAL: SerialSettings = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 };
+
+/** A file in devices/ (a profile or a keyboard layout) that is not valid: exit 2, naming the file and key. */
+export class DeviceProfileError extends MlegError {
+  override name = 'DeviceProfileError';
+  constructor(message: string) {
+    super('DEVICE_PROFILE_INVALID', message);
+  }
 }
 
 export type Suffix = 'CR' | 'LF' | 'CRLF' | 'TAB' | 'none';
@@ -51,10 +62,10 @@ const str = (required = false): Field => ({ kind: 'string', nonEmpty: true, requ
 const SERIAL_FIELDS: Field = {
   kind: 'object',
   fields: {
-    baudRate: { kind: 'integer', default: 9600, min: 50, max: 4000000 },
-    dataBits: { kind: 'integer', default: 8, min: 5, max: 8 },
-    parity: { kind: 'enum', values: ['none', 'even', 'odd'], default: 'none' },
-    stopBits: { kind: 'integer', default: 1, min: 1, max: 2 },
+    baudRate: { kind: 'integer', default: DEFAULT_SERIAL.baudRate, min: 50, max: 4000000 },
+    dataBits: { kind: 'integer', default: DEFAULT_SERIAL.dataBits, min: 5, max: 8 },
+    parity: { kind: 'enum', values: ['none', 'even', 'odd'], default: DEFAULT_SERIAL.parity },
+    stopBits: { kind: 'integer', default: DEFAULT_SERIAL.stopBits, min: 1, max: 2 },
   },
 };
 
@@ -106,9 +117,14 @@ type RawInterface = Omit<ProfileInterface, 'productName' | 'feedback' | 'relay'>
   relay?: Omit<NonNullable<ProfileInterface['relay']>, 'on' | 'off'> & { on: string; off: string };
 };
 
-/** Validates one profile document; throws an Error naming the file and the key. */
+/** Validates one profile document; throws DeviceProfileError naming the file and the key. */
 export function parseProfile(doc: unknown, id: string, source: string): DeviceProfile {
-  const raw = applySchema(PROFILE_SCHEMA, doc, '', { source, resolvePath: (p) => p }) as Omit<DeviceProfile, 'id' | 'interfaces'> & { interfaces: RawInterface[] };
+  let raw: Omit<DeviceProfile, 'id' | 'interfaces'> & { interfaces: RawInterface[] };
+  try {
+    raw = applySchema(PROFILE_SCHEMA, doc, '', { source, resolvePath: (p) => p }) as typeof raw;
+  } catch (err) {
+    throw err instanceof ConfigError ? new DeviceProfileError(err.message) : err;
+  }
   const interfaces = raw.interfaces.map((r, i): ProfileInterface => {
     const key = `interfaces[${i}]`;
     const seq = (text: string | undefined, name: string) => {
@@ -116,11 +132,11 @@ export function parseProfile(doc: unknown, id: string, source: string): DevicePr
       try {
         return parseByteSequence(text);
       } catch (err) {
-        throw new Error(`${source}: "${key}.${name}": ${(err as Error).message}`);
+        throw new DeviceProfileError(`${source}: "${key}.${name}": ${(err as Error).message}`);
       }
     };
     if ((r.interface === 'hid-relay' || r.interface === 'serial-relay') !== (r.relay !== undefined)) {
-      throw new Error(`${source}: "${key}.relay" is required for relay interfaces and only for them`);
+      throw new DeviceProfileError(`${source}: "${key}.relay" is required for relay interfaces and only for them`);
     }
     const out: ProfileInterface = {
       interface: r.interface,
@@ -152,7 +168,7 @@ export function loadProfiles(dir = DEVICES_DIR): DeviceProfile[] {
         try {
           doc = JSON.parse(readFileSync(file, 'utf8'));
         } catch (err) {
-          throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+          throw new DeviceProfileError(`${file}: not valid JSON (${(err as Error).message})`);
         }
         return parseProfile(doc, f.slice(0, -'.json'.length), file);
       });
@@ -165,16 +181,17 @@ export function findProfile(id: string, dir = DEVICES_DIR): DeviceProfile | unde
   return loadProfiles(dir).find((p) => p.id === id);
 }
 
-export function productIdMatches(pattern: string, productId: string): boolean {
-  if (pattern === '*') return true;
+/** Whether a product ID pattern ("0b61", "xx03", "*") matches; an unknown product ID (a config giving the vendor only) matches any. */
+export function productIdMatches(pattern: string, productId: string | undefined): boolean {
+  if (pattern === '*' || productId === undefined) return true;
   const id = productId.toLowerCase();
   return id.length === 4 && [...pattern].every((c, i) => c === 'x' || c === id[i]);
 }
 
-/** What a USB device tells about itself: enough to pick a profile. */
+/** What is known of a USB device: its vendor, maybe its product ID and name. */
 export interface UsbIdentity {
   vendorId: string;
-  productId: string;
+  productId?: string | undefined;
   product?: string | undefined;
 }
 
@@ -183,36 +200,42 @@ export interface ProfileMatch {
   iface: ProfileInterface;
 }
 
-/** The profile interfaces of the given kinds that match a device, most specific product ID first. */
+/**
+ * The one rule that picks a profile for a device: the interfaces of the given kinds whose
+ * vendor, product ID pattern and (when the device's product name is known) product name
+ * match, the most specific product ID first, then by profile id. `mleg devices` and the
+ * running service both choose by it, so they cannot disagree about the same scanner.
+ */
 export function matchProfiles(device: UsbIdentity, kinds: readonly InterfaceKind[], dir = DEVICES_DIR): ProfileMatch[] {
   const matches: ProfileMatch[] = [];
   for (const profile of loadProfiles(dir)) {
     if (profile.vendorId !== device.vendorId.toLowerCase()) continue;
     for (const iface of profile.interfaces) {
       if (!kinds.includes(iface.interface) || !productIdMatches(iface.productId, device.productId)) continue;
-      if (iface.productName !== undefined && !iface.productName.test(device.product ?? '')) continue;
+      if (iface.productName !== undefined && device.product !== undefined && !iface.productName.test(device.product)) continue;
       matches.push({ profile, iface });
     }
   }
   const specificity = (p: string) => (p === '*' ? 0 : [...p].filter((c) => c !== 'x').length);
+  // Array.prototype.sort is stable: profiles (sorted by id) keep their order among equals.
   return matches.sort((a, b) => specificity(b.iface.productId) - specificity(a.iface.productId));
 }
 
 /**
- * The profile a configured device uses: the one its `profile` names, else the first whose
- * vendor (and product, when configured) matches its USB IDs, else none.
+ * The profile a configured device uses: the interface of `kind` of the profile it names;
+ * else the best match of its USB IDs (matchProfiles); else none (a device found by path
+ * with no profile named uses the defaults).
  */
 export function profileFor(
   device: { profile?: string | undefined; vendorId?: string | undefined; productId?: string | undefined },
   kind: InterfaceKind,
   dir = DEVICES_DIR,
 ): ProfileMatch | undefined {
-  const candidates = device.profile !== undefined ? [findProfile(device.profile, dir)] : loadProfiles(dir).filter((p) => p.vendorId === device.vendorId);
-  for (const profile of candidates) {
-    const iface = profile?.interfaces.find(
-      (i) => i.interface === kind && (device.profile !== undefined || device.productId === undefined || productIdMatches(i.productId, device.productId)),
-    );
-    if (profile !== undefined && iface !== undefined) return { profile, iface };
+  if (device.profile !== undefined) {
+    const profile = findProfile(device.profile, dir);
+    const iface = profile?.interfaces.find((i) => i.interface === kind);
+    return profile !== undefined && iface !== undefined ? { profile, iface } : undefined;
   }
-  return undefined;
+  if (device.vendorId === undefined) return undefined;
+  return matchProfiles({ vendorId: device.vendorId, productId: device.productId }, [kind], dir)[0];
 }
