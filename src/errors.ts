@@ -53,6 +53,7 @@ export const ERRORS = {
   WORKER_LOST: { summary: 'a worker thread stopped; its work is redone elsewhere' },
   DEADLINE_PASSED: { summary: 'a job on a worker thread took longer than its deadline' },
   CLOSED: { summary: 'the part asked is closed (the service is stopping)' },
+  INSTALL_BROKEN: { summary: 'a file the installed package needs is missing or not its own (reinstall mleg: npm ci, or the package)' },
 
   // Status lists (answered as STATUS_UNAVAILABLE with this reason; the operator's log has the details).
   STATUS_FETCH_FAILED: { summary: 'a status list could not be fetched: an HTTP status, a timeout, a limit, or the host unreachable' },

@@ -22,6 +22,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { VERDICTS } from '../verify/verdicts.js';
 import { displayLane, toDisplayResult, VERDICT_TEXTS, type DisplayScan } from './display-view.js';
 import { streamEvents } from './events-routes.js';
+import { MlegError } from '../errors.js';
 
 export interface DisplayRoutesOptions {
   display: DisplayConfig;
@@ -63,14 +64,14 @@ function loadAssets(): Map<string, Asset> {
   try {
     names = readdirSync(ASSET_DIR);
   } catch {
-    throw new Error(`the display page's files are missing from ${fileURLToPath(ASSET_DIR)} (npm run build copies them)`);
+    throw new MlegError('INSTALL_BROKEN', `the display page's files are missing from ${fileURLToPath(ASSET_DIR)} (npm run build copies them)`);
   }
   const assets = new Map<string, Asset>();
   for (const name of names) {
     const type = CONTENT_TYPES[extname(name)];
     if (type !== undefined) assets.set(name, { body: readFileSync(new URL(name, ASSET_DIR)), type });
   }
-  if (!assets.has('index.html')) throw new Error(`the display page is missing: no index.html in ${fileURLToPath(ASSET_DIR)}`);
+  if (!assets.has('index.html')) throw new MlegError('INSTALL_BROKEN', `the display page is missing: no index.html in ${fileURLToPath(ASSET_DIR)}`);
   return assets;
 }
 

@@ -12,7 +12,6 @@
  * Work goes to the thread with the fewest jobs in hand. A thread that is lost has its
  * jobs verified here instead, and is started again.
  */
-import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { ReplayStore } from '../replay/replay-store.js';
 import type { StatusList } from '../status/status-list-token.js';
@@ -22,9 +21,10 @@ import type { TrustList } from '../trust/trust-list.js';
 import type { VerifyResult } from '../verify/result.js';
 import type { StatusAnswer } from '../verify/status-answer.js';
 import { replayed } from '../verify/verify.js';
-import { siblingModule, startWorker } from '../worker-thread.js';
+import { WorkerChannel } from '../worker/channel.js';
+import { siblingModule } from '../worker/start-worker.js';
 import type { SharedStatusList } from './status-mirror.js';
-import type { FromThread, ThreadSettings, ToThread } from './verifier-thread.js';
+import type { StatusAsk, ThreadPost, ThreadSettings, VerifyJob, Verified } from './verifier-thread.js';
 
 /**
  * A verifier thread's young generation (V8's default grows to 48 MB). Each signature check
@@ -51,18 +51,8 @@ export interface PoolOptions {
   log: Logger;
 }
 
-/** A thread's answer: results, and for each VALID one what replay memory should remember. */
-type Verified = Pick<Extract<FromThread, { type: 'verified' }>, 'results' | 'remember'>;
-
-interface Job {
-  payloads: string[];
-  now: number;
-  resolve: (verified: Verified) => void;
-}
-
 interface Thread {
-  worker: Worker;
-  jobs: Map<number, Job>;
+  channel: WorkerChannel<VerifyJob, Verified>;
   verified: number;
   restarts: number;
   trust: TrustList | undefined;
@@ -74,7 +64,6 @@ export class VerifierPool {
   readonly #threads: Thread[] = [];
   readonly #shared = new WeakMap<StatusList, SharedStatusList>();
   readonly #count: number;
-  #nextId = 1;
   #closed = false;
 
   constructor(options: PoolOptions) {
@@ -114,36 +103,42 @@ export class VerifierPool {
 
   /** Per thread: presentations verified, jobs in hand, restarts after a loss (for /v1/state). */
   threadStates(): { verified: number; in_hand: number; restarts: number }[] {
-    return this.#threads.map((t) => ({ verified: t.verified, in_hand: t.jobs.size, restarts: t.restarts }));
+    return this.#threads.map((t) => ({ verified: t.verified, in_hand: t.channel.pending, restarts: t.restarts }));
   }
 
   /** Stops thread `i` as a crash would (for tests of the recovery). */
   async crashThread(i: number): Promise<void> {
-    await this.#threads[i]?.worker.terminate();
+    await this.#threads[i]?.channel.crash();
   }
 
   close(): void {
     this.#closed = true;
-    for (const thread of this.#threads) void thread.worker.terminate();
+    for (const thread of this.#threads) void thread.channel.close();
   }
 
   #idlest(): Thread {
     let best = this.#threads[0]!;
-    for (const thread of this.#threads) if (thread.jobs.size < best.jobs.size) best = thread;
+    for (const thread of this.#threads) if (thread.channel.pending < best.channel.pending) best = thread;
     return best;
   }
 
-  #send(thread: Thread, payloads: string[], now: number): Promise<Verified> {
+  /** The thread's answer; if the thread is lost first, the same verified here in full, replay included. */
+  async #send(thread: Thread, payloads: string[], now: number): Promise<Verified> {
     const trust = this.#o.trust();
     if (thread.trust !== trust) this.#sendTrust(thread, trust);
-    const id = this.#nextId++;
-    const verified = new Promise<Verified>((resolve) => thread.jobs.set(id, { payloads, now, resolve }));
-    this.#post(thread, { type: 'verify', id, payloads, now });
-    return verified;
+    try {
+      const verified = await thread.channel.call({ payloads, now });
+      thread.cache = verified.cache;
+      thread.verified += verified.results.length;
+      return verified;
+    } catch {
+      // Lost (or closed) with this job in hand: nothing is left for #remember to do.
+      return { results: await this.#o.fallback(payloads, now), remember: [], cache: thread.cache };
+    }
   }
 
   /** Replay memory, in order: a VALID presentation already remembered becomes REPLAYED. */
-  #remember({ results, remember }: Verified): VerifyResult[] {
+  #remember({ results, remember }: Pick<Verified, 'results' | 'remember'>): VerifyResult[] {
     for (let i = 0; i < results.length; i++) {
       const r = remember[i];
       if (r === null || r === undefined) continue;
@@ -154,40 +149,37 @@ export class VerifierPool {
   }
 
   #start(restarts = 0): Thread {
-    const settings: ThreadSettings = this.#o.settings;
-    const worker = startWorker(THREAD_FILE, { workerData: settings, name: 'mleg verifier', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    worker.unref();
-    const thread: Thread = { worker, jobs: new Map(), verified: 0, restarts, trust: undefined, cache: { hits: 0, misses: 0, size: 0 } };
-    worker.on('message', (message: FromThread) => this.#receive(thread, message));
-    worker.on('error', (err) => this.#lost(thread, err.message));
-    worker.on('exit', (code) => this.#lost(thread, `exit code ${code}`));
+    const thread: Thread = {
+      channel: new WorkerChannel<VerifyJob, Verified>({
+        file: THREAD_FILE,
+        worker: { workerData: this.#o.settings, name: 'mleg verifier', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } },
+        eager: true,
+        // A thread asks here whenever its copy of the status lists cannot answer.
+        onAsk: (ask) => this.#statusFor(ask as StatusAsk),
+        onLost: (why, calls) => this.#lost(thread, why, calls),
+      }),
+      verified: 0,
+      restarts,
+      trust: undefined,
+      cache: { hits: 0, misses: 0, size: 0 },
+    };
     return thread;
   }
 
-  #receive(thread: Thread, message: FromThread): void {
-    if (message.type === 'status') {
-      const { id, uri, idx, iss, nowSeconds } = message;
-      void new Promise<StatusAnswer>((resolve) => resolve(this.#o.status.lookup(uri, idx, iss, nowSeconds)))
-        .catch((err: Error) => ({ state: 'unavailable' as const, reason: `status lookup failed: ${err.message}` }))
-        .then((answer) => this.#post(thread, { type: 'status', id, answer }));
-      return;
+  async #statusFor({ uri, idx, iss, nowSeconds }: StatusAsk): Promise<StatusAnswer> {
+    try {
+      return await this.#o.status.lookup(uri, idx, iss, nowSeconds);
+    } catch (err) {
+      return { state: 'unavailable', reason: `status lookup failed: ${(err as Error).message}` };
     }
-    const job = thread.jobs.get(message.id);
-    if (job === undefined) return;
-    thread.jobs.delete(message.id);
-    thread.cache = message.cache;
-    thread.verified += message.results.length;
-    job.resolve(message);
   }
 
-  #lost(thread: Thread, why: string): void {
+  #lost(thread: Thread, why: string, jobs: number): void {
     const at = this.#threads.indexOf(thread);
     if (at < 0) return;
-    if (!this.#closed) this.#o.log.error({ why, jobs: thread.jobs.size }, 'verifier thread lost; its jobs are verified on the main thread and the thread is started again');
-    // Verified here in full, replay included: nothing is left for #remember to do.
-    for (const job of thread.jobs.values()) void this.#o.fallback(job.payloads, job.now).then((results) => job.resolve({ results, remember: [] }));
-    thread.jobs.clear();
+    if (!this.#closed) this.#o.log.error({ why, jobs }, 'verifier thread lost; its jobs are verified on the main thread and the thread is started again');
     this.#threads.splice(at, 1);
+    void thread.channel.close();
     if (this.#closed) return;
     // At once the first time; a thread that keeps dying (say, its module is missing) is retried
     // ever more slowly, while the main thread verifies in its place.
@@ -223,11 +215,7 @@ export class VerifierPool {
     return shared;
   }
 
-  #post(thread: Thread, message: ToThread): void {
-    try {
-      thread.worker.postMessage(message);
-    } catch (err) {
-      this.#lost(thread, (err as Error).message);
-    }
+  #post(thread: Thread, message: ThreadPost): void {
+    thread.channel.post(message);
   }
 }

@@ -5,7 +5,7 @@
  * comes back with what replay memory should remember, and the main thread, the one
  * owner of replay memory, decides between VALID and REPLAYED.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import type { ReplayStore } from '../replay/replay-store.js';
 import type { StatusLimits } from '../status/status-list-token.js';
 import type { TrustedKey } from '../trust/trust-list.js';
@@ -13,6 +13,7 @@ import { CredentialCache } from '../verify/credential-cache.js';
 import type { VerifyResult } from '../verify/result.js';
 import type { StatusAnswer } from '../verify/status-answer.js';
 import { verify, type VerifyDeps, type VerifyPolicy } from '../verify/verify.js';
+import { serveCalls } from '../worker/serve.js';
 import { StatusMirror, type SharedStatusList } from './status-mirror.js';
 
 export interface ThreadSettings {
@@ -28,62 +29,57 @@ export interface Remember {
   untilSeconds: number;
 }
 
-export type ToThread =
-  | { type: 'trust'; keys: TrustedKey[]; loadedAt: number; source: string }
-  | { type: 'list'; uri: string; iss: string; list: SharedStatusList | undefined }
-  | { type: 'verify'; id: number; payloads: string[]; now: number }
-  | { type: 'status'; id: number; answer: StatusAnswer };
+/** Verify these payloads in order. */
+export interface VerifyJob {
+  payloads: string[];
+  now: number;
+}
 
-export type FromThread =
-  | { type: 'verified'; id: number; results: VerifyResult[]; remember: (Remember | null)[]; cache: { hits: number; misses: number; size: number } }
-  | { type: 'status'; id: number; uri: string; idx: number; iss: string; nowSeconds: number };
+/** A thread's answer: results, for each VALID one what replay memory should remember, and its cache's counts. */
+export interface Verified {
+  results: VerifyResult[];
+  remember: (Remember | null)[];
+  cache: { hits: number; misses: number; size: number };
+}
 
-const port = parentPort!;
+/** What the main thread sends without waiting for an answer: the trust list in force, a status list (or its withdrawal). */
+export type ThreadPost = { type: 'trust'; keys: TrustedKey[]; loadedAt: number; source: string } | { type: 'list'; uri: string; iss: string; list: SharedStatusList | undefined };
+
+/** What a thread asks the main thread when its copy of the status lists cannot answer. */
+export interface StatusAsk {
+  uri: string;
+  idx: number;
+  iss: string;
+  nowSeconds: number;
+}
+
 const settings = workerData as ThreadSettings;
 const credentials = new CredentialCache(settings.cacheSize);
-const asked = new Map<number, (answer: StatusAnswer) => void>();
-let nextAsk = 1;
-const status = new StatusMirror(settings.status, (uri, idx, iss, nowSeconds) => {
-  const id = nextAsk++;
-  const message: FromThread = { type: 'status', id, uri, idx, iss, nowSeconds };
-  port.postMessage(message);
-  return new Promise((resolve) => asked.set(id, resolve));
-});
 const deps: Omit<VerifyDeps, 'replay'> = {
   trust: { keys: new Map(), loadedAt: 0, source: 'not sent yet' },
   credentials,
-  status,
+  status: new StatusMirror(settings.status, (uri, idx, iss, nowSeconds) => served.ask<StatusAnswer>({ uri, idx, iss, nowSeconds } satisfies StatusAsk)),
   policy: settings.policy,
 };
+const status = deps.status as StatusMirror;
 
-port.on('message', (message: ToThread) => {
-  switch (message.type) {
-    case 'trust':
-      deps.trust = { keys: new Map(message.keys.map((key) => [key.kid, key])), loadedAt: message.loadedAt, source: message.source };
+const served = serveCalls<VerifyJob, Verified | Promise<Verified>>(({ payloads, now }) => verifyAll(payloads, now), {
+  onPost: (message) => {
+    const post = message as ThreadPost;
+    if (post.type === 'trust') {
+      deps.trust = { keys: new Map(post.keys.map((key) => [key.kid, key])), loadedAt: post.loadedAt, source: post.source };
       status.clear(); // the main thread sends each list again once it has checked it against these keys
-      return;
-    case 'list':
-      status.set(message.uri, message.iss, message.list);
-      return;
-    case 'status':
-      asked.get(message.id)?.(message.answer);
-      asked.delete(message.id);
-      return;
-    case 'verify':
-      verifyAll(message.id, message.payloads, message.now);
-  }
+    } else status.set(post.uri, post.iss, post.list);
+  },
 });
 
 /** Verifies in order; answers at once when every status list was at hand (the usual case). */
-function verifyAll(id: number, payloads: string[], now: number): void {
+function verifyAll(payloads: string[], now: number): Verified | Promise<Verified> {
   const remember: (Remember | null)[] = payloads.map(() => null);
   const outcomes = payloads.map((payload, i) => verify(payload, now, { ...deps, replay: replayNoting(remember, i) }));
-  const reply = (results: VerifyResult[]): void => {
-    const message: FromThread = { type: 'verified', id, results, remember, cache: { hits: credentials.hits, misses: credentials.misses, size: credentials.size } };
-    port.postMessage(message);
-  };
-  if (outcomes.some((o) => o instanceof Promise)) void Promise.all(outcomes).then(reply);
-  else reply(outcomes as VerifyResult[]);
+  const answer = (results: VerifyResult[]): Verified => ({ results, remember, cache: { hits: credentials.hits, misses: credentials.misses, size: credentials.size } });
+  if (outcomes.some((o) => o instanceof Promise)) return Promise.all(outcomes).then(answer);
+  return answer(outcomes as VerifyResult[]);
 }
 
 /** Replay memory that remembers nothing here, but notes what the main thread should remember. */

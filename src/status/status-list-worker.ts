@@ -1,19 +1,19 @@
 /**
  * The status list thread: fetches (or reads) a status list token and checks it
  * (`verifyStatusListToken`: parse, signature, inflate), then hands the decoded list to the
- * main thread, its bytes and the token's moved rather than copied. A refresh of a list of millions of
- * entries costs the main thread, where verifications run, next to nothing.
+ * main thread, its bytes and the token's moved rather than copied. A refresh of a list of
+ * millions of entries costs the main thread, where verifications run, next to nothing.
  */
 import { readFile } from 'node:fs/promises';
-import { parentPort } from 'node:worker_threads';
 import { MlegError } from '../errors.js';
 import type { TrustedKey } from '../trust/trust-list.js';
-import { lowerThisThreadsPriority } from '../worker-thread.js';
+import { withTransfer } from '../worker/protocol.js';
+import { serveCalls } from '../worker/serve.js';
+import { lowerThisThreadsPriority } from '../worker/thread-priority.js';
 import { fetchStatusListText, type FetchLimits } from './fetch-status-list.js';
 import { verifyStatusListToken, type StatusList } from './status-list-token.js';
 
 export interface LoadRequest {
-  id: number;
   uri: string;
   /** A local file holding the token, read instead of fetching `uri`. */
   file: string | undefined;
@@ -28,11 +28,6 @@ export interface LoadRequest {
  */
 export type LoadOutcome = { ok: true; value: StatusList } | { ok: false; reason: string; detail?: string };
 
-export interface LoadReply {
-  id: number;
-  outcome: LoadOutcome;
-}
-
 async function readLocal(file: string): Promise<string> {
   try {
     return (await readFile(file, 'latin1')).trim();
@@ -41,19 +36,20 @@ async function readLocal(file: string): Promise<string> {
   }
 }
 
-const port = parentPort!;
 // Checking a list of millions of entries takes a core for milliseconds: scans come first.
 lowerThisThreadsPriority();
 
-port.on('message', async ({ id, uri, file, limits, keys }: LoadRequest) => {
+serveCalls<LoadRequest, unknown>(async ({ uri, file, limits, keys }) => {
   let outcome: LoadOutcome;
   try {
     const text = file !== undefined ? await readLocal(file) : await fetchStatusListText(uri, limits);
     const trust = { keys: new Map(keys.map((key) => [key.kid, key])), loadedAt: Date.now(), source: 'status list thread' };
     outcome = verifyStatusListToken(text, trust, uri);
   } catch (err) {
-    outcome = err instanceof MlegError ? { ok: false, reason: err.message, ...(err.cause === undefined ? {} : { detail: String(err.cause) }) } : { ok: false, reason: 'the status list could not be loaded', detail: (err as Error).message };
+    outcome =
+      err instanceof MlegError
+        ? { ok: false, reason: err.message, ...(err.cause === undefined ? {} : { detail: String(err.cause) }) }
+        : { ok: false, reason: 'the status list could not be loaded', detail: (err as Error).message };
   }
-  const reply: LoadReply = { id, outcome };
-  port.postMessage(reply, outcome.ok ? [outcome.value.bytes.buffer as ArrayBuffer, outcome.value.token.buffer as ArrayBuffer] : []);
+  return outcome.ok ? withTransfer(outcome, [outcome.value.bytes.buffer as ArrayBuffer, outcome.value.token.buffer as ArrayBuffer]) : outcome;
 });

@@ -2,7 +2,8 @@
  * An image in, the QR codes in it out: pixels (sharp, greyscale once, size-checked),
  * then the decoding thread, all within one deadline per image.
  */
-import { DeadlinePassed, DecoderThread } from './decoder-thread.js';
+import { isMlegError } from '../../errors.js';
+import { DecoderThread } from './decoder-thread.js';
 import type { Pass } from './find-codes.js';
 import { ImageError } from './image-error.js';
 import { readGreyImage } from './image-pixels.js';
@@ -41,7 +42,7 @@ export class ImageDecoder {
       const found = await this.#thread.findCodes(image, deadline);
       return { codes: found.codes, width, height, pass: found.pass, passes: found.passes };
     } catch (err) {
-      if (err instanceof DeadlinePassed) throw timedOut(timeoutMs);
+      if (isMlegError(err, 'DEADLINE_PASSED')) throw timedOut(timeoutMs);
       throw err;
     }
   }

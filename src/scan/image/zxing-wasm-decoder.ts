@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { prepareZXingModule, readBarcodes, ZXING_WASM_SHA256, type ReaderOptions } from 'zxing-wasm/reader';
 import type { GreyImage } from './grey-image.js';
 import type { QrDecoder } from './qr-decoder.js';
+import { MlegError } from '../../errors.js';
 
 const READER_OPTIONS: ReaderOptions = {
   formats: ['QRCode'],
@@ -26,7 +27,7 @@ export const ZXING_WASM_FILE = createRequire(import.meta.url).resolve('zxing-was
 export async function createZxingWasmDecoder(): Promise<QrDecoder> {
   const binary = readFileSync(ZXING_WASM_FILE);
   const sha256 = createHash('sha256').update(binary).digest('hex');
-  if (sha256 !== ZXING_WASM_SHA256) throw new Error(`${ZXING_WASM_FILE} does not belong to the installed zxing-wasm (SHA-256 ${sha256})`);
+  if (sha256 !== ZXING_WASM_SHA256) throw new MlegError('INSTALL_BROKEN', `${ZXING_WASM_FILE} does not belong to the installed zxing-wasm (SHA-256 ${sha256})`);
   const wasmBinary = binary.buffer.slice(binary.byteOffset, binary.byteOffset + binary.byteLength);
   await prepareZXingModule({
     overrides: {

@@ -1,6 +1,6 @@
 /** The decoding worker: one image at a time, each with a deadline that really stops the work. */
 import t from 'tap';
-import { DeadlinePassed, DecoderThread } from '../../../src/scan/image/decoder-thread.js';
+import { DecoderThread } from '../../../src/scan/image/decoder-thread.js';
 import type { GreyImage } from '../../../src/scan/image/grey-image.js';
 import { codeSheet, greyOf } from '../../helpers/code-sheet.js';
 
@@ -27,7 +27,7 @@ t.test('a job still running at its deadline stops the worker; the next image get
   t.teardown(() => thread.close());
   const start = Date.now();
   const late = await outcome(thread.findCodes(noise(), Date.now() + 50));
-  t.type((late as { error: unknown }).error, DeadlinePassed);
+  t.match((late as { error: unknown }).error, { code: 'DEADLINE_PASSED' });
   t.ok(late.at - start < 1000, `answered at the deadline, not when the work would have ended (${late.at - start} ms)`);
   const next = await thread.findCodes(await oneCode('MLEG1:after'), Date.now() + 30_000);
   t.same(next.codes.map((c) => c.text), ['MLEG1:after']);
@@ -38,7 +38,7 @@ t.test('a job still waiting at its deadline is dropped; the one running goes on'
   t.teardown(() => thread.close());
   const running = outcome(thread.findCodes(noise(), Date.now() + 60_000));
   const waiting = await outcome(thread.findCodes(await oneCode('MLEG1:waiting'), Date.now() + 20));
-  t.type((waiting as { error: unknown }).error, DeadlinePassed);
+  t.match((waiting as { error: unknown }).error, { code: 'DEADLINE_PASSED' });
   const first = await running;
   t.same((first as { found: unknown }).found, { codes: [], pass: null, passes: 2 });
   t.ok(waiting.at <= first.at, 'the waiting job was answered first');
