@@ -33,7 +33,7 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg issuer revoke --dir DIR [--suspend | --reinstate] INDEX...
   mleg issuer status-list --dir DIR --out FILE [--ttl SECONDS] [--valid-for SECONDS]
 
-  mleg wallet keygen  --out FILE [--alg ES256|EdDSA]
+  mleg wallet keygen  --out FILE [--alg ES256|EdDSA] [--force]
   mleg wallet present --credential FILE --key FILE [--qr FILE.png | --qr -]
 `;
 
