@@ -43,7 +43,11 @@ export const resultSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['checked'],
-      properties: { checked: { type: 'boolean' } },
+      properties: {
+        checked: { type: 'boolean' },
+        iat: { type: 'string', format: 'date-time', description: 'when the status list that decided was issued' },
+        age_seconds: { type: 'integer', minimum: 0, description: "that list's age when the presentation was checked" },
+      },
     },
   },
 } as const;

@@ -45,6 +45,6 @@ export class StatusMirror implements StatusLookup {
     const list = this.#lists.get(uri);
     if (list === undefined || unusableReason(list, iss, nowSeconds, this.maxAgeSeconds) !== undefined) return this.ask(uri, idx, iss, nowSeconds);
     const value = statusAt(list.bytes, list.bits, idx);
-    return value === undefined ? { state: 'past-end', entries: list.entries } : { state: 'found', value };
+    return value === undefined ? { state: 'past-end', entries: list.entries, iat: list.iat } : { state: 'found', value, iat: list.iat };
   }
 }

@@ -192,7 +192,7 @@ export class StatusLists implements StatusLookup {
     if (why !== undefined) return { state: 'unavailable', reason: why };
     this.#refreshIfDue(uri, entry!, nowSeconds);
     const value = statusAt(list.bytes, list.bits, idx);
-    return value === undefined ? { state: 'past-end', entries: list.entries } : { state: 'found', value };
+    return value === undefined ? { state: 'past-end', entries: list.entries, iat: list.iat } : { state: 'found', value, iat: list.iat };
   }
 
   /**

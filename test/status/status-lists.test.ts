@@ -42,7 +42,16 @@ function lists(o: Partial<StatusListsOptions> = {}): StatusLists {
   return s;
 }
 
-const ask = (s: StatusLists, uri: string, idx = 0, iss = issuer.iss) => s.lookup(uri, idx, iss, nowS());
+/** An answer without the deciding list's iat (asserted on its own), so that answers compare as state and value. */
+function withoutIat(answer: StatusAnswer): Omit<StatusAnswer, 'iat'> {
+  if (answer.state === 'unavailable') return answer;
+  const { iat: _iat, ...rest } = answer;
+  return rest;
+}
+const ask = (s: StatusLists, uri: string, idx = 0, iss = issuer.iss) => {
+  const answer = s.lookup(uri, idx, iss, nowS());
+  return answer instanceof Promise ? answer.then(withoutIat) : withoutIat(answer);
+};
 
 let server: StatusServer;
 t.before(async () => {
@@ -66,6 +75,15 @@ t.test('first lookup waits for one fetch with the right Accept header; then answ
   t.same(second, { state: 'found', value: 0 });
   t.same(ask(s, uri, 16), { state: 'past-end', entries: 16 });
   t.equal(server.hitsOf('/first'), 1);
+});
+
+t.test("an answer from a list carries that list's iat (the result's freshness)", async (t) => {
+  const iat = nowS() - 1234;
+  const uri = server.token('/iat', list(`${server.base}/iat`, [3], { iat }));
+  const s = lists();
+  t.teardown(() => s.close());
+  t.same(await s.lookup(uri, 3, issuer.iss, nowS()), { state: 'found', value: 1, iat });
+  t.same(s.lookup(uri, 16, issuer.iss, nowS()), { state: 'past-end', entries: 16, iat });
 });
 
 t.test('concurrent first requests for one uri share one fetch', async (t) => {
@@ -235,7 +253,7 @@ t.test('local files are read instead of fetching, and re-read when they change',
   writeFileSync(file, `${list(uri)}\n`);
   const s = lists({ files: { [uri]: file }, allowHttp: false, clock: Date.now });
   t.teardown(() => s.close());
-  t.same(s.lookup(uri, 4, issuer.iss, Math.floor(Date.now() / 1000)), { state: 'found', value: 0 }, 'loaded at start');
+  t.match(s.lookup(uri, 4, issuer.iss, Math.floor(Date.now() / 1000)), { state: 'found', value: 0 }, 'loaded at start');
   // fs.watchFile takes its first stat asynchronously; a change before that is only seen at the next refresh.
   await new Promise((r) => setTimeout(r, 300));
   writeFileSync(file, list(uri, [4], { iat: Math.floor(Date.now() / 1000) }));
@@ -246,7 +264,7 @@ t.test('local files are read instead of fetching, and re-read when they change',
     if (!(answer instanceof Promise) && answer.state === 'found' && answer.value === 1) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  t.same(answer, { state: 'found', value: 1 }, 'the new file is picked up');
+  t.match(answer, { state: 'found', value: 1 }, 'the new file is picked up');
 });
 
 t.test('a trust list change drops lists whose key is no longer trusted', async (t) => {
