@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageOptions } from '../scan/image/decode-image.js';
 import { QR_DECODERS } from '../scan/image/qr-decoder.js';
-import { DISPLAY_SCHEMA, type DisplayConfig } from './display.js';
+import { checkDisplayConfig, DISPLAY_SCHEMA, type DisplayConfig } from './display.js';
 import { applySchema, ConfigError, type Field } from './schema.js';
 import { checkTerminalConfig, TERMINAL_SCHEMA, type TerminalConfig } from './terminal.js';
 
@@ -145,6 +145,7 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Conf
     throw new ConfigError(`${source}: "admin.token" must be at least ${MIN_ADMIN_TOKEN} characters`);
   }
   checkTerminalConfig(config, source);
+  checkDisplayConfig(config.display, source);
   return config;
 }
 

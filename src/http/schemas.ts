@@ -49,6 +49,7 @@ export const resultSchema = {
         age_seconds: { type: 'integer', minimum: 0, description: "that list's age when the presentation was checked" },
       },
     },
+    first_accepted_at: { type: 'string', format: 'date-time', description: 'REPLAYED only: when this presentation was first accepted' },
   },
 } as const;
 

@@ -36,6 +36,8 @@ export interface VerifyResult {
   credential: CredentialView | null;
   holder: HolderView | null;
   status: StatusView;
+  /** REPLAYED only: when this presentation was first accepted (what screens show; the reason says it in English). */
+  first_accepted_at?: string;
 }
 
 /** What a verified credential contributes to a result; built once per credential. */

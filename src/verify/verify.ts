@@ -127,5 +127,6 @@ function afterStatus(
  * one thread after a worker found a presentation VALID, and answers with this.
  */
 export function replayed(valid: VerifyResult, firstAtSeconds: number): VerifyResult {
-  return { ...valid, verdict: 'REPLAYED', valid: false, reason: `this presentation was already accepted at ${isoSeconds(firstAtSeconds)}` };
+  const at = isoSeconds(firstAtSeconds);
+  return { ...valid, verdict: 'REPLAYED', valid: false, reason: `this presentation was already accepted at ${at}`, first_accepted_at: at };
 }

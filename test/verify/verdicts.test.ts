@@ -64,6 +64,8 @@ t.test('every verdict, and valid is true exactly for VALID', async (t) => {
   const again = check(once, 'REPLAYED');
   t.match(again.reason, /already accepted/);
   t.same(again.status, { checked: true, ...listStatus }, 'REPLAYED keeps the status of the VALID it was');
+  t.equal(again.first_accepted_at, new Date(NOW_S * 1000).toISOString(), 'and says when it was first accepted');
+  t.notOk('first_accepted_at' in w.verify(w.present()), 'only a REPLAYED result does');
   t.same([...seen].sort(), [...VERDICTS].sort(), 'all 13 verdicts were produced');
 });
 
