@@ -9,27 +9,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { isMlegError } from '../../src/errors.js';
-import { setStatuses } from '../../src/issuer/issuer-dir.js';
+import { createIssuerDir, issueRecords, setStatuses } from '../../src/issuer/issuer-dir.js';
+import { generateKeyPairJwk } from '../../src/issuer/keys.js';
+import { endOfDayInPoland } from '../../src/issuer/valid-until.js';
+import type { StatusBits } from '../../src/status/status-bits.js';
 import { verifyStatusListToken } from '../../src/status/status-list-token.js';
 import { statusAt } from '../../src/status/status-bits.js';
 import { parseTrustList } from '../../src/trust/trust-list.js';
 import { mleg } from '../helpers/cli.js';
+import { STUDENT } from '../helpers/world.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mleg-refusals-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const at = (f: string) => join(dir, f);
 const uri = 'https://status.example.test/one-bit';
 
-/** An issuer folder with `bits` per entry and three issued credentials (indexes 0-2). */
-async function issuerWithThree(name: string, bits: number): Promise<string> {
+/** An issuer folder with `bits` per entry and three issued credentials (indexes 0-2), made with the modules the CLI uses. */
+async function issuerWithThree(name: string, bits: StatusBits): Promise<string> {
   const issuer = at(name);
-  const keygen = await mleg(['issuer', 'keygen', '--dir', issuer, '--iss', `PL-${name}`, '--kid', `${name}-1`, '--status-uri', uri, '--status-bits', String(bits), '--status-size', '128']);
-  if (keygen.code !== 0) throw new Error(keygen.stderr);
-  if ((await mleg(['wallet', 'keygen', '--out', join(issuer, 'phone.json')])).code !== 0) throw new Error('wallet keygen');
-  const row = (n: number) => `Uczeń,Testowy,2010-01-0${n},school,S/${n},Szkoła,RSPO-1,2030-06-30`;
-  writeFileSync(join(issuer, 'students.csv'), ['given_name,family_name,birthdate,doc,doc_no,org_name,org_id,valid_until', row(1), row(2), row(3)].join('\n'));
-  const issued = await mleg(['issuer', 'issue', '--dir', issuer, '--records', join(issuer, 'students.csv'), '--device', join(issuer, 'phone.pub.json')]);
-  if (issued.code !== 0) throw new Error(issued.stderr);
+  createIssuerDir(issuer, { iss: `PL-${name}`, kid: `${name}-1`, alg: 'ES256', statusUri: uri, statusBits: bits, statusSize: 128 });
+  const device = generateKeyPairJwk().publicJwk;
+  const record = (n: number) => ({ student: { ...STUDENT, doc_no: `S/${n}` }, exp: endOfDayInPoland('2030-06-30'), device, idx: undefined, jti: undefined });
+  issueRecords(issuer, [record(1), record(2), record(3)], undefined);
   return issuer;
 }
 
