@@ -7,6 +7,9 @@
  * loads), a clean stop. The shipped systemd unit passes `systemd-analyze verify` with its
  * ExecStart pointed at the installed command.
  *
+ * The installed tree is checked for engines as the clone's is (test/package/engines.test.ts):
+ * an npm override would not have reached it.
+ *
  * Packs the dist/ already built (`npm run build` comes before the tests) so as not to
  * rebuild under other tests; installs from npm's cache where it can (`--prefer-offline`).
  */
@@ -16,8 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import semver from 'semver';
 import t from 'tap';
 import { exited, mleg, mlegServe } from '../helpers/cli.js';
+import { excluded, installed, manifest } from '../helpers/engines.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
@@ -73,7 +78,12 @@ t.test('npm pack carries what mleg serve needs, and no sources or tests', async 
 });
 
 t.test('npm install -g, then the installed mleg outside the clone', async (t) => {
-  await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: elsewhere, maxBuffer: 16 * 1024 * 1024 });
+  const install = await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: elsewhere, maxBuffer: 16 * 1024 * 1024 });
+  t.notMatch(install.stdout + install.stderr, /EBADENGINE/, 'npm install -g warns of no engine');
+  const tree = installed(join(prefix, 'lib', 'node_modules'));
+  t.ok(tree.length > 50, `${tree.length} packages installed`);
+  const lowest = semver.minVersion(manifest(ROOT).engines!.node!)!.version;
+  t.same(excluded(tree, lowest), [], `every installed package runs on Node ${lowest}, the lowest the package claims`);
 
   const demo = await mleg(['demo', '--json'], { bin, cwd: elsewhere });
   t.equal(demo.code, 0, demo.stderr);
