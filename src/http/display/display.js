@@ -39,12 +39,14 @@
   // the screen's own clock zone is, as mLegitymacja shows it: 30.09.2027, 08:16:46
   let zone = 'Europe/Warsaw';
   let zoneFormat = null;
+  let zoneFormatted = null;
   /** The calendar fields of an instant in `zone`. */
   function inZone(d) {
-    if (zoneFormat === null || zoneFormat.resolvedOptions().timeZone !== zone) {
+    if (zoneFormat === null || zoneFormatted !== zone) {
       zoneFormat = new Intl.DateTimeFormat('en-GB', {
         timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
       });
+      zoneFormatted = zone;
     }
     const p = Object.fromEntries(zoneFormat.formatToParts(d).map((x) => [x.type, x.value]));
     return { date: `${p.day}.${p.month}.${p.year}`, hm: `${p.hour}:${p.minute}`, time: `${p.hour}:${p.minute}:${p.second}` };
@@ -308,7 +310,12 @@
       return;
     }
     $('lane-name').textContent = config.lane === null ? 'wszystkie / all lanes' : config.lane;
-    zone = config.timeZone;
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: config.timeZone });
+      zone = config.timeZone;
+    } catch {
+      zone = undefined; // a zone this browser does not know: its own clock zone rather than no times at all
+    }
     tick();
     // A gate's screen: the verdict fills it, and there is no entry field (its scanner is mleg's).
     const gate = config.layout === 'gate';
