@@ -12,9 +12,10 @@ export class UsageError extends MlegError {
 
 export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student IDs)
 
-  mleg serve   [--config FILE] [--workers N]
+  mleg serve   [--config FILE] [--workers N] [--host HOST] [--port PORT]
                                           run the service (default: the embedded demo configuration;
-                                          N verifier threads, default one per core)
+                                          N verifier threads, default one per core; HOST and PORT
+                                          override the config's http.host and http.port)
   mleg verify  [--config FILE] PAYLOAD|-  verify one payload; prints the result as JSON
                                           exit 0 VALID, 1 any other verdict, 2 usage or configuration error
   mleg scan-image [--config FILE] [--json] FILE...
@@ -33,7 +34,7 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg issuer revoke --dir DIR [--suspend | --reinstate] INDEX...
   mleg issuer status-list --dir DIR --out FILE [--ttl SECONDS] [--valid-for SECONDS]
 
-  mleg wallet keygen  --out FILE [--alg ES256|EdDSA]
+  mleg wallet keygen  --out FILE [--alg ES256|EdDSA] [--force]
   mleg wallet present --credential FILE --key FILE [--qr FILE.png | --qr -]
 `;
 

@@ -1,18 +1,18 @@
 /** `mleg wallet …`: what the phone does, for tests and demos: a device key, a fresh presentation. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
-import { generateKeyPairJwk, signingKeyFromJwk } from '../issuer/keys.js';
+import { generateKeyPairJwk, signingKeyFromJwk, writePrivateKeyFile } from '../issuer/keys.js';
 import { makePresentation } from '../issuer/presentation.js';
 import { qrForTerminal, writeQrPng } from '../issuer/qr.js';
 import { algOption, parseCommand, required, UsageError } from './usage.js';
 
 export async function walletCommand([sub, ...args]: string[]): Promise<number> {
   if (sub === 'keygen') {
-    const { values: v } = parseCommand(args, { out: { type: 'string' }, alg: { type: 'string' } });
+    const { values: v } = parseCommand(args, { out: { type: 'string' }, alg: { type: 'string' }, force: { type: 'boolean' } });
     const out = required(v.out, '--out');
     const { privateJwk, publicJwk } = generateKeyPairJwk(algOption(v.alg));
-    writeFileSync(out, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600 });
     const pub = publicKeyFile(out);
+    writePrivateKeyFile(out, privateJwk, { what: 'a device key', force: v.force === true, alsoWrites: [pub], hint: 'give --force to replace it' });
     writeFileSync(pub, `${JSON.stringify(publicJwk, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(publicJwk)}\n`);
     process.stderr.write(`device key written to ${out}; its public part (for the issuer) to ${pub}\n`);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DISPLAY_SCHEMA } from './display.js';
+import { checkDisplayConfig, DISPLAY_SCHEMA } from './display.js';
 import { IMAGE_SCHEMA } from './image.js';
 import { applySchema, ConfigError, type Field, type ValueOf } from './schema.js';
 import { checkTerminalConfig, TERMINAL_SCHEMA } from './terminal.js';
@@ -114,6 +114,7 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Conf
     throw new ConfigError(`${source}: "admin.token" must be at least ${MIN_ADMIN_TOKEN} characters`);
   }
   checkTerminalConfig(config, source);
+  checkDisplayConfig(config.display, source);
   return config;
 }
 

@@ -16,7 +16,7 @@ import type { ServerResponse } from 'node:http';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { HOLDER_FIELDS, shownFields, type DisplayConfig } from '../config/display.js';
+import { forLane, HOLDER_FIELDS, LAYOUTS, shownFields, type DisplayConfig } from '../config/display.js';
 import type { TerminalConfig } from '../config/terminal.js';
 import type { EventBus } from '../events/event-bus.js';
 import { VERDICTS } from '../verify/verdicts.js';
@@ -85,7 +85,7 @@ const fieldList = { type: 'array', items: { type: 'string', enum: [...HOLDER_FIE
 const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['lane', 'known', 'lanes', 'holdSeconds', 'heartbeatSeconds', 'show', 'verdicts'],
+  required: ['lane', 'known', 'lanes', 'holdSeconds', 'heartbeatSeconds', 'show', 'layout', 'timeZone', 'statusWarnAgeSeconds', 'verdicts'],
   properties: {
     lane: { type: ['string', 'null'] },
     known: { type: 'boolean', description: 'whether scans can come from this lane (false: manual entry only)' },
@@ -93,6 +93,9 @@ const configSchema = {
     holdSeconds: { type: 'integer' },
     heartbeatSeconds: { type: 'integer' },
     show: fieldList,
+    layout: { type: 'string', enum: [...LAYOUTS], description: 'desk: with the manual-entry field; gate: the verdict filling the screen, no entry field' },
+    timeZone: { type: 'string', description: 'the IANA time zone the page shows times in' },
+    statusWarnAgeSeconds: { type: 'integer', description: 'a result whose status list is older says so' },
     verdicts: {
       type: 'object',
       additionalProperties: false,
@@ -114,8 +117,10 @@ export const displayRoutes: FastifyPluginAsync<DisplayRoutesOptions> = async (ap
   const assets = loadAssets();
   const holdMs = o.display.holdSeconds * 1000;
   const lanes = laneIds(o.terminal);
-  for (const lane of Object.keys(o.display.show.lanes)) {
-    if (!lanes.includes(lane)) app.log.warn({ lane }, 'display.show.lanes names a lane no scanner is in: only manual entry on /?lane= uses it');
+  for (const key of ['show', 'layout'] as const) {
+    for (const lane of Object.keys(o.display[key].lanes)) {
+      if (!lanes.includes(lane)) app.log.warn({ lane }, `display.${key}.lanes names a lane no scanner is in: only manual entry on /?lane= uses it`);
+    }
   }
 
   const sendAsset = (name: string, reply: FastifyReply) => {
@@ -142,6 +147,9 @@ export const displayRoutes: FastifyPluginAsync<DisplayRoutesOptions> = async (ap
         holdSeconds: o.display.holdSeconds,
         heartbeatSeconds: o.heartbeatMs / 1000,
         show: shownFields(o.display, lane),
+        layout: forLane(o.display.layout, lane),
+        timeZone: o.display.timeZone,
+        statusWarnAgeSeconds: o.display.statusWarnAgeSeconds,
         verdicts: VERDICT_TEXTS,
       };
     },

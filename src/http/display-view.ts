@@ -5,7 +5,7 @@
  */
 import type { HolderField } from '../config/display.js';
 import type { ScanEvent } from '../events/event-bus.js';
-import type { HolderView, VerifyResult } from '../verify/result.js';
+import type { HolderView, StatusView, VerifyResult } from '../verify/result.js';
 import type { Verdict } from '../verify/verdicts.js';
 
 export interface DisplayResult {
@@ -17,7 +17,8 @@ export interface DisplayResult {
   credential: { doc: 'school' | 'student'; org: { name: string }; valid_until: string } | null;
   /** Only the fields the screen may show; null when there are none to show. */
   holder: Partial<HolderView> | null;
-  status: { checked: boolean };
+  status: StatusView;
+  first_accepted_at?: string;
 }
 
 export interface DisplayScan {
@@ -59,6 +60,7 @@ export function toDisplayResult(result: VerifyResult, show: readonly HolderField
     presented_at: result.presented_at,
     credential: c === null ? null : { doc: c.doc, org: { name: c.org.name }, valid_until: c.valid_until },
     holder,
-    status: { checked: result.status.checked },
+    status: result.status,
+    ...(result.first_accepted_at === undefined ? {} : { first_accepted_at: result.first_accepted_at }),
   };
 }

@@ -43,8 +43,13 @@ export const resultSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['checked'],
-      properties: { checked: { type: 'boolean' } },
+      properties: {
+        checked: { type: 'boolean' },
+        iat: { type: 'string', format: 'date-time', description: 'when the status list that decided was issued' },
+        age_seconds: { type: 'integer', minimum: 0, description: "that list's age when the presentation was checked" },
+      },
     },
+    first_accepted_at: { type: 'string', format: 'date-time', description: 'REPLAYED only: when this presentation was first accepted' },
   },
 } as const;
 

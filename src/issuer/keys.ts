@@ -1,6 +1,8 @@
 /** Key pairs for issuers and devices, kept as JWKs on disk. */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
+import { MlegError } from '../errors.js';
 import type { JwsAlg } from '../jws/signature.js';
 
 export interface KeyPairJwk {
@@ -62,4 +64,25 @@ export function publicPart(jwk: JWK): JWK {
 /** The trust-list entry (SPEC 4) for an issuer key. */
 export function trustListEntry(issuer: IssuerKey): Record<string, unknown> {
   return { ...issuer.publicJwk, kid: issuer.kid, alg: issuer.alg, iss: issuer.iss, ...(issuer.name !== undefined ? { name: issuer.name } : {}) };
+}
+
+/**
+ * Writes a private key (mode 0600), refusing to replace an existing file unless `force`
+ * (then the file is made 0600 too, whatever it was). `alsoWrites` are files written
+ * beside it (its public part), refused likewise, before anything is written. `hint` ends
+ * the refusal (what to do instead).
+ */
+export function writePrivateKeyFile(file: string, jwk: object, o: { what: string; force?: boolean; alsoWrites?: string[]; hint: string }): void {
+  const refuse = (existing: string) => new MlegError('FILE_EXISTS', `${existing} exists; refusing to overwrite ${o.what} (${o.hint})`);
+  if (!o.force) {
+    const existing = [file, ...(o.alsoWrites ?? [])].find((f) => existsSync(f));
+    if (existing !== undefined) throw refuse(existing);
+  }
+  try {
+    writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600, flag: o.force ? 'w' : 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw refuse(file);
+    throw err;
+  }
+  if (o.force) chmodSync(file, 0o600);
 }

@@ -17,6 +17,16 @@ export interface HolderView {
   birthdate: string;
 }
 
+/**
+ * Revocation as checked: whether it was, and, when a status list decided, how fresh that
+ * list was (its `iat`, and its age in seconds when the presentation was checked).
+ */
+export interface StatusView {
+  checked: boolean;
+  iat?: string;
+  age_seconds?: number;
+}
+
 export interface VerifyResult {
   verdict: Verdict;
   valid: boolean;
@@ -25,7 +35,9 @@ export interface VerifyResult {
   presented_at: string | null;
   credential: CredentialView | null;
   holder: HolderView | null;
-  status: { checked: boolean };
+  status: StatusView;
+  /** REPLAYED only: when this presentation was first accepted (what screens show; the reason says it in English). */
+  first_accepted_at?: string;
 }
 
 /** What a verified credential contributes to a result; built once per credential. */
@@ -40,7 +52,7 @@ export function makeResult(
   now: number,
   shown: CredentialShown | null = null,
   presentedAtSeconds: number | null = null,
-  statusChecked = false,
+  status: StatusView = { checked: false },
 ): VerifyResult {
   return {
     verdict,
@@ -50,19 +62,23 @@ export function makeResult(
     presented_at: shown === null || presentedAtSeconds === null ? null : isoSeconds(presentedAtSeconds),
     credential: shown?.credential ?? null,
     holder: shown?.holder ?? null,
-    status: { checked: statusChecked },
+    status,
   };
+}
+
+/** The status of a result a list decided: checked (or not: an index past its end), and the list's freshness. */
+export function listStatus(checked: boolean, listIatSeconds: number, nowSeconds: number): StatusView {
+  return { checked, iat: formatListIat(listIatSeconds), age_seconds: Math.max(0, nowSeconds - listIatSeconds) };
 }
 
 /*
  * The last time formatted, for each of the two formats: under load many results share
  * their millisecond and most presentations their second, and toISOString is the
- * costliest step of making a result.
+ * costliest step of making a result. Status list times have their own (a list's `iat`
+ * changes once a refresh, and would otherwise push out the presentation's second).
  */
 let lastMillis = Number.NaN;
 let lastMillisIso = '';
-let lastSeconds = Number.NaN;
-let lastSecondsIso = '';
 
 function isoMillis(millis: number): string {
   if (millis !== lastMillis) {
@@ -72,14 +88,22 @@ function isoMillis(millis: number): string {
   return lastMillisIso;
 }
 
-export function isoSeconds(seconds: number): string {
-  if (seconds !== lastSeconds) {
-    const date = new Date(seconds * 1000);
-    lastSecondsIso = Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
-    lastSeconds = seconds;
-  }
-  return lastSecondsIso;
+/** An ISO formatter of seconds that remembers the last one it formatted. */
+function secondsFormatter(): (seconds: number) => string {
+  let last = Number.NaN;
+  let lastIso = '';
+  return (seconds) => {
+    if (seconds !== last) {
+      const date = new Date(seconds * 1000);
+      lastIso = Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
+      last = seconds;
+    }
+    return lastIso;
+  };
 }
+
+export const isoSeconds = secondsFormatter();
+const formatListIat = secondsFormatter();
 
 /**
  * What of a result may be logged: the verdict and a hashed credential reference

@@ -9,7 +9,7 @@ import type { TrustList } from '../trust/trust-list.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { VerifiedCredential } from './credential.js';
 import { checkProof, type ProofClaims } from './proof.js';
-import { isoSeconds, makeResult, type VerifyResult } from './result.js';
+import { isoSeconds, listStatus, makeResult, type StatusView, type VerifyResult } from './result.js';
 import { splitPayload } from './payload.js';
 import type { StatusAnswer, StatusLookup } from './status-answer.js';
 
@@ -91,15 +91,15 @@ function afterStatus(
   const { shown, claims } = credential;
   const presentedAt = presented?.iat ?? null;
   const { idx } = claims.status.status_list;
-  let statusChecked = false;
+  let status: StatusView = { checked: false };
   let note = '';
   if (answer.state === 'found') {
-    if (answer.value === 2) return makeResult('SUSPENDED', 'suspended by its issuer', now, shown, presentedAt, true);
-    if (answer.value !== 0) return makeResult('REVOKED', 'revoked by its issuer', now, shown, presentedAt, true);
-    statusChecked = true;
+    status = listStatus(true, answer.iat, nowSeconds);
+    if (answer.value === 2) return makeResult('SUSPENDED', 'suspended by its issuer', now, shown, presentedAt, status);
+    if (answer.value !== 0) return makeResult('REVOKED', 'revoked by its issuer', now, shown, presentedAt, status);
   } else if (answer.state === 'past-end') {
     const reason = `status index ${idx} is past the end of the status list (${answer.entries} entries)`;
-    return makeResult('STATUS_UNAVAILABLE', reason, now, shown, presentedAt);
+    return makeResult('STATUS_UNAVAILABLE', reason, now, shown, presentedAt, listStatus(false, answer.iat, nowSeconds));
   } else if (policy.onStatusUnavailable === 'reject') {
     return makeResult('STATUS_UNAVAILABLE', answer.reason, now, shown, presentedAt);
   } else {
@@ -109,16 +109,16 @@ function afterStatus(
   if (presented !== undefined) {
     const age = nowSeconds - presented.iat;
     if (age > policy.proofMaxAgeSeconds) {
-      return makeResult('PROOF_STALE', `presentation made ${age} s ago; at most ${policy.proofMaxAgeSeconds} s allowed`, now, shown, presentedAt, statusChecked);
+      return makeResult('PROOF_STALE', `presentation made ${age} s ago; at most ${policy.proofMaxAgeSeconds} s allowed`, now, shown, presentedAt, status);
     }
     if (-age > policy.proofFutureSkewSeconds) {
-      return makeResult('PROOF_STALE', `presentation time is ${-age} s in the future`, now, shown, presentedAt, statusChecked);
+      return makeResult('PROOF_STALE', `presentation time is ${-age} s in the future`, now, shown, presentedAt, status);
     }
     const key = replayKey(claims.iss, claims.jti, presented.jti);
     const firstAt = replay.rememberOnce(key, nowSeconds, presented.iat + policy.proofMaxAgeSeconds);
-    if (firstAt !== undefined) return replayed(makeResult('VALID', '', now, shown, presentedAt, statusChecked), firstAt);
+    if (firstAt !== undefined) return replayed(makeResult('VALID', '', now, shown, presentedAt, status), firstAt);
   }
-  return makeResult('VALID', `valid${note}`, now, shown, presentedAt, statusChecked);
+  return makeResult('VALID', `valid${note}`, now, shown, presentedAt, status);
 }
 
 /**
@@ -127,5 +127,6 @@ function afterStatus(
  * one thread after a worker found a presentation VALID, and answers with this.
  */
 export function replayed(valid: VerifyResult, firstAtSeconds: number): VerifyResult {
-  return { ...valid, verdict: 'REPLAYED', valid: false, reason: `this presentation was already accepted at ${isoSeconds(firstAtSeconds)}` };
+  const at = isoSeconds(firstAtSeconds);
+  return { ...valid, verdict: 'REPLAYED', valid: false, reason: `this presentation was already accepted at ${at}`, first_accepted_at: at };
 }

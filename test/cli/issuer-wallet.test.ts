@@ -16,7 +16,7 @@ t.test('keygen, issue from CSV and JSON, revoke, publish, present, verify', asyn
   const entry = JSON.parse(keygen.stdout).keys[0];
   t.match(entry, { kty: 'EC', crv: 'P-256', kid: 'sz7-2026', alg: 'ES256', iss: 'PL-SZKOLA-7', name: 'Szkoła nr 7' });
   t.notOk('d' in entry, 'the trust-list entry has no private part');
-  t.equal((await mleg(['issuer', 'keygen', '--dir', at('issuer'), '--iss', 'X', '--kid', 'y', '--status-uri', uri])).code, 1, 'an existing issuer key is never overwritten');
+  t.equal((await mleg(['issuer', 'keygen', '--dir', at('issuer'), '--iss', 'X', '--kid', 'y', '--status-uri', uri])).code, 2, 'an existing issuer key is never overwritten');
 
   for (const phone of ['phone-a', 'phone-b']) {
     const w = await mleg(['wallet', 'keygen', '--out', at(`${phone}.json`), ...(phone === 'phone-b' ? ['--alg', 'EdDSA'] : [])]);
@@ -45,7 +45,7 @@ t.test('keygen, issue from CSV and JSON, revoke, publish, present, verify', asyn
 
   t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), String(issued[1]!.idx)])).code, 0);
   t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), '--suspend', '42'])).code, 0);
-  t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), '100'])).code, 1, 'an index outside the list is refused');
+  t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), '100'])).code, 2, 'an index outside the list is refused');
   const published = await mleg(['issuer', 'status-list', '--dir', at('issuer'), '--out', at('status.jwt'), '--ttl', '600', '--valid-for', '86400']);
   t.equal(published.code, 0, published.stderr);
 

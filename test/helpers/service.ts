@@ -34,10 +34,12 @@ export interface TestServiceOptions {
   ready?: () => boolean;
   /** Extra files written into the site folder before the config is loaded (name → content). */
   files?: Record<string, string>;
+  /** When the site's status list was issued (seconds; default a minute ago). */
+  statusIat?: number;
 }
 
 export async function startService(o: TestServiceOptions = {}): Promise<TestService> {
-  const site = createSite({ log: { level: 'debug' }, ...o.config });
+  const site = createSite({ log: { level: 'debug' }, ...o.config }, o.statusIat === undefined ? {} : { statusIat: o.statusIat });
   for (const [name, content] of Object.entries(o.files ?? {})) writeFileSync(join(site.dir, name), content);
   const config = loadConfig(site.configFile);
   const { log, lines: logs } = captureLog(config.log.level);

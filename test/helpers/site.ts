@@ -32,13 +32,14 @@ export function siteStatusList(issuer: IssuerKey, uri = STATUS_URI, iat = Math.f
   return signStatusList(issuer, { uri, bits: 2, statuses, iat });
 }
 
-export function createSite(config: Record<string, unknown> = {}): Site {
+/** `statusIat`: when the site's status list was issued (seconds; default a minute ago). */
+export function createSite(config: Record<string, unknown> = {}, o: { statusIat?: number } = {}): Site {
   const dir = mkdtempSync(join(tmpdir(), 'mleg-site-'));
   const issuer = makeIssuer();
   const device = makeDevice();
   const now = Math.floor(Date.now() / 1000);
   writeFileSync(join(dir, 'trust.json'), JSON.stringify({ keys: [trustListEntry(issuer)] }));
-  writeFileSync(join(dir, 'status.jwt'), siteStatusList(issuer));
+  writeFileSync(join(dir, 'status.jwt'), siteStatusList(issuer, STATUS_URI, o.statusIat));
   const configFile = join(dir, 'config.json');
   const configure = (extra: Record<string, unknown>) =>
     writeFileSync(

@@ -22,7 +22,7 @@ t.test('VALID: the result has the shape of SPEC 7', async (t) => {
       valid_until: new Date((NOW_S + 300 * DAY) * 1000).toISOString(),
     },
     holder: { given_name: STUDENT.given_name, family_name: STUDENT.family_name, birthdate: STUDENT.birthdate },
-    status: { checked: true },
+    status: { checked: true, iat: new Date((NOW_S - 60) * 1000).toISOString(), age_seconds: 60 },
   });
 });
 
@@ -47,19 +47,25 @@ t.test('every verdict, and valid is true exactly for VALID', async (t) => {
   t.equal(noProof.holder?.given_name, STUDENT.given_name, 'issuer-verified data is shown for PROOF_MISSING');
   check(w.present(undefined, {}, makeDevice()), 'PROOF_INVALID', 'proof by another device');
   check(w.present(w.credential({ nbf: NOW_S + DAY })), 'NOT_YET_VALID');
-  check(w.present(w.credential({ exp: NOW_S - DAY })), 'EXPIRED');
+  t.same(check(w.present(w.credential({ exp: NOW_S - DAY })), 'EXPIRED').status, { checked: false }, 'decided before any list');
   const revoked = check(w.present(w.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } })), 'REVOKED');
-  t.same(revoked.status, { checked: true });
+  const listStatus = { iat: new Date((NOW_S - 60) * 1000).toISOString(), age_seconds: 60 };
+  t.same(revoked.status, { checked: true, ...listStatus }, 'the deciding list and its age');
   check(w.present(w.credential({ status: { uri: STATUS_URI, idx: IDX.other } })), 'REVOKED', 'status value 3 counts as revoked');
   check(w.present(w.credential({ status: { uri: STATUS_URI, idx: IDX.suspended } })), 'SUSPENDED');
-  check(w.present(w.credential({ status: { uri: 'http://status.test/unknown', idx: 0 } }), { jti: 'status-unavailable-01' }), 'STATUS_UNAVAILABLE', 'no list for the uri (no network here)');
-  check(w.present(w.credential({ status: { uri: STATUS_URI, idx: IDX.pastEnd } })), 'STATUS_UNAVAILABLE', 'index past the end');
+  const noList = check(w.present(w.credential({ status: { uri: 'http://status.test/unknown', idx: 0 } }), { jti: 'status-unavailable-01' }), 'STATUS_UNAVAILABLE', 'no list for the uri (no network here)');
+  t.same(noList.status, { checked: false }, 'no list: no freshness');
+  const pastEnd = check(w.present(w.credential({ status: { uri: STATUS_URI, idx: IDX.pastEnd } })), 'STATUS_UNAVAILABLE', 'index past the end');
+  t.same(pastEnd.status, { checked: false, ...listStatus }, 'past the end: not checked, but a list decided');
   check(w.present(undefined, { iat: NOW_S - 91 }), 'PROOF_STALE', 'older than 90 s');
   check(w.present(undefined, { iat: NOW_S + 31 }), 'PROOF_STALE', 'more than 30 s in the future');
   const once = w.present(undefined, { jti: 'replayed-presentation-1' });
   check(once, 'VALID');
   const again = check(once, 'REPLAYED');
   t.match(again.reason, /already accepted/);
+  t.same(again.status, { checked: true, ...listStatus }, 'REPLAYED keeps the status of the VALID it was');
+  t.equal(again.first_accepted_at, new Date(NOW_S * 1000).toISOString(), 'and says when it was first accepted');
+  t.notOk('first_accepted_at' in w.verify(w.present()), 'only a REPLAYED result does');
   t.same([...seen].sort(), [...VERDICTS].sort(), 'all 13 verdicts were produced');
 });
 
