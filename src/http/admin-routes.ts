@@ -2,9 +2,9 @@
  * Administration behind a bearer token (config `admin.token` or `admin.tokenFile`); the
  * routes do not exist when no token is configured. 401 without a token, 403 with a wrong one.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Verifier } from '../verifier.js';
+import { bearerTokenCheck } from './bearer-auth.js';
 import { errorReplies } from './schemas.js';
 
 export interface AdminRoutesOptions {
@@ -12,18 +12,15 @@ export interface AdminRoutesOptions {
   verifier: Verifier;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { token, verifier }) => {
-  const expected = digest(token);
+  const check = bearerTokenCheck(token);
   app.addHook('onRequest', async (request, reply) => {
-    const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer +(\S+)\s*$/i.exec(header);
-    if (match === null) {
+    const outcome = check(request.headers.authorization);
+    if (outcome === 'missing') {
       reply.header('www-authenticate', 'Bearer realm="mleg admin"');
       return reply.code(401).send({ error: 'Unauthorized', message: 'this route needs "Authorization: Bearer <admin token>"' });
     }
-    if (!timingSafeEqual(digest(match[1]!), expected)) {
+    if (outcome === 'wrong') {
       request.log.warn({ route: request.routeOptions.url }, 'admin request with a wrong token');
       return reply.code(403).send({ error: 'Forbidden', message: 'wrong admin token' });
     }

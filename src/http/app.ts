@@ -19,6 +19,7 @@ import { healthRoutes } from './health-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
+import { isLoopbackHost, SECURITY_HEADERS } from './security-headers.js';
 import { errorSchema, resultSchema } from './schemas.js';
 import { stateRoutes } from './state-routes.js';
 import { verifyRoutes } from './verify-routes.js';
@@ -42,18 +43,6 @@ export interface AppOptions {
   version: string;
   startedAt: Date;
 }
-
-/** Sent with every answer: results carry personal data, so nothing is cached, framed or sniffed. */
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cross-origin-resource-policy': 'same-origin',
-  'cache-control': 'no-store',
-};
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const { config, verifier, metrics } = o;
@@ -109,7 +98,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await app.register(cors, { origin: config.http.cors.origins, methods: ['GET', 'POST'] });
   }
   const limit = config.http.rateLimit;
-  if (limit.mode === 'on' || (limit.mode === 'auto' && !LOOPBACK.test(config.http.host))) {
+  if (limit.mode === 'on' || (limit.mode === 'auto' && !isLoopbackHost(config.http.host))) {
     await app.register(rateLimit, {
       global: true,
       max: limit.perMinute,

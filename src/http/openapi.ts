@@ -2,15 +2,16 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 
-export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+const VERIFIER = {
+  title: 'mleg — mLegitymacja verifier',
+  description: 'Verifies mLegitymacja presentations (MLEG1:<credential>~<proof>) and reports scans from attached scanners.',
+};
+
+export async function registerOpenApi(app: FastifyInstance, version: string, about: { title: string; description: string } = VERIFIER): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: {
-        title: 'mleg — mLegitymacja verifier',
-        version,
-        description: 'Verifies mLegitymacja presentations (MLEG1:<credential>~<proof>) and reports scans from attached scanners.',
-      },
+      info: { ...about, version },
       components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
     },
     // Shared schemas appear under their own names (result, error) instead of def-0, def-1.
