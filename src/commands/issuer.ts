@@ -5,10 +5,13 @@ import type { JWK } from 'jose';
 import { isStatusBits } from '../status/status-bits.js';
 import { createIssuerDir, issueRecords, publishStatusList, setStatuses } from '../issuer/issuer-dir.js';
 import { readRecords } from '../issuer/records.js';
+import { issuerServe } from './issuer-serve.js';
 import { algOption, integerOption, parseCommand, required, UsageError } from './usage.js';
 
-export function issuerCommand([sub, ...args]: string[]): number {
+export function issuerCommand([sub, ...args]: string[]): number | Promise<undefined> {
   switch (sub) {
+    case 'serve':
+      return issuerServe(args); // keeps running
     case 'keygen':
       return keygen(args);
     case 'issue':
@@ -18,7 +21,7 @@ export function issuerCommand([sub, ...args]: string[]): number {
     case 'status-list':
       return statusList(args);
     default:
-      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use keygen, issue, revoke or status-list`);
+      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use serve, keygen, issue, revoke or status-list`);
   }
 }
 

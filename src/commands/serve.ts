@@ -2,10 +2,8 @@
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logger.js';
 import { Service } from '../service.js';
+import { logUncaught, stopOnSignals } from './lifecycle.js';
 import { integerOption, parseCommand, UsageError } from './usage.js';
-
-/** Longest a stop may take before the process exits anyway. */
-const SHUTDOWN_LIMIT_MS = 5000;
 
 export async function serve(args: string[]): Promise<void> {
   const { values } = parseCommand(args, { config: { type: 'string', short: 'c' }, workers: { type: 'string', short: 'w' } });
@@ -17,8 +15,7 @@ export async function serve(args: string[]): Promise<void> {
   }
   const log = createLogger(config.log.level);
   const service = new Service(config, log);
-  process.on('uncaughtException', (err) => log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'uncaught exception'));
-  process.on('unhandledRejection', (err) => log.error({ err: String(err) }, 'unhandled rejection'));
+  logUncaught(log);
   try {
     const address = await service.start();
     log.info({ address: `${address.address}:${address.port}`, trust: config.trust.file, verifier_threads: service.verifier.pool?.size ?? 0 }, 'mleg is ready');
@@ -29,18 +26,5 @@ export async function serve(args: string[]): Promise<void> {
     log.flush();
     process.exit(1);
   }
-  const stop = (signal: string): void => {
-    log.info({ signal }, 'stopping');
-    setTimeout(() => {
-      log.warn('stopping took too long; exiting');
-      log.flush();
-      process.exit(1);
-    }, SHUTDOWN_LIMIT_MS).unref();
-    void service.stop().finally(() => {
-      log.info('stopped');
-      log.flush(() => process.exit(0));
-    });
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(service, log);
 }

@@ -6,9 +6,8 @@
  * would be reversed in a second, and two offers with the same code never store the same value.
  */
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
+import { OFFER_SCHEME, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
 
-export const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
-export const OFFER_SCHEME = 'openid-credential-offer://';
 export const TX_CODE_LENGTH = 8;
 
 /** A record id (student, offer, credential `jti`): 128 random bits, base64url. */

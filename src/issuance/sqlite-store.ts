@@ -352,6 +352,10 @@ export class SqliteStore implements IssuanceStore {
     return { name: list.name, bits: 2, size: list.size, version: list.version, lastIat: list.last_iat, entries: new Map(rows.map((r) => [r.status_idx, STATUS_VALUE[r.status]])) };
   }
 
+  async statusListVersion(name: string): Promise<number | undefined> {
+    return (this.#db.prepare('SELECT version FROM status_lists WHERE name = ?').get(name) as { version: number } | undefined)?.version;
+  }
+
   async statusListNames(): Promise<string[]> {
     return (this.#db.prepare('SELECT name FROM status_lists ORDER BY seq').all() as { name: string }[]).map((r) => r.name);
   }

@@ -164,6 +164,8 @@ export interface IssuanceStore {
   /** Deletes a student's personal data; their credentials stay in the status lists, revoked. */
   eraseStudent(studentId: string, at: number, actor: Actor): Promise<{ ok: true } | Refusal>;
   statusList(name: string): Promise<StatusListEntries | undefined>;
+  /** The list's version alone (cheap: asked on every fetch of the list). */
+  statusListVersion(name: string): Promise<number | undefined>;
   statusListNames(): Promise<string[]>;
   recordSignedIat(name: string, iat: number): Promise<void>;
   audit(studentId: string): Promise<AuditEntry[]>;
