@@ -40,16 +40,16 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
       return sendError(reply, 403, 'FORBIDDEN', 'wrong admin token');
     }
   });
-  // A POST without a body (…/suspend) is fine, with or without a JSON content type.
+  // JSON only; a POST without a body (…/suspend) is fine, with or without a JSON content type.
   const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => (body === '' ? done(null, undefined) : json(request, body as string, done)));
   app.addSchema(studentSummarySchema);
   app.addSchema(studentSchema);
 
   const refused = (reply: FastifyReply, r: Refusal, id: string) =>
     r.reason === 'not_found' ? sendError(reply, 404, 'NOT_FOUND', `no student ${id}`) : sendError(reply, 409, 'CONFLICT', r.message);
-  const invalid = (reply: FastifyReply, field: string, message: string) => reply.code(400).send({ error: 'BODY_INVALID', message, field });
+  const invalid = (reply: FastifyReply, field: string, message: string) => reply.code(400).send({ error: 'BODY_INVALID', message, ...(field === '' ? {} : { field }) });
   const view = async (reply: FastifyReply, id: string) => {
     const record = await store.getStudent(id, clock());
     return record === undefined ? sendError(reply, 404, 'NOT_FOUND', `no student ${id}`) : studentView(record, config.issuer.url);
