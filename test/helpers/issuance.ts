@@ -114,6 +114,8 @@ export async function startIssuer(o: TestIssuerOptions = {}): Promise<TestIssuer
       }),
     restart: async () => {
       await service.stop();
+      // Let this process's HTTP client see its kept-alive sockets closed before they are reused.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       service = new IssuanceService(config, log, { clock: clock.read });
       await service.start();
     },
