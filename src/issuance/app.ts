@@ -101,6 +101,7 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
   await registerOpenApi(app, o.version, {
     title: 'mleg issuer — mLegitymacja issuing service',
     description: 'Issues mLegitymacja credentials with OpenID4VCI 1.0 (pre-authorized code flow with an activation code), keeps the school\'s records and publishes the status list and trust list for verifiers.',
+    bearerSchemes: ['accessToken'],
   });
   await app.register(healthRoutes, { ready: o.ready });
   await app.register(metricsRoutes, { metrics });
