@@ -19,6 +19,7 @@ const TEXT = {
     step2: 'Wpisz w portfelu 8-cyfrowy kod aktywacyjny z sekretariatu szkoły.',
     step3: 'Legitymacja działa potem tylko na tym telefonie.',
     noWallet: 'Nic się nie dzieje? Zainstaluj aplikację portfela, która obsługuje OpenID4VCI, i zeskanuj kod QR jeszcze raz.',
+    /** The switch to the other language, in that language. */
     switchTo: 'English',
     bad: 'Ten link nie jest ofertą tej szkoły albo jest niepełny. Poproś sekretariat o nowy.',
   },
@@ -95,7 +96,7 @@ export function offerPage(o: { json: string | undefined; configurationId: string
 <main>
 <h1>${escape(t.title)}</h1>
 ${body}
-<a class="lang" lang="${other}" href="?${escape(`${query}lang=${other}`)}">${escape(TEXT[other].switchTo)}</a>
+<a class="lang" lang="${other}" href="?${escape(`${query}lang=${other}`)}">${escape(t.switchTo)}</a>
 </main>
 </body>
 </html>
