@@ -95,6 +95,8 @@ export function openSqliteStore(o: SqliteStoreOptions): SqliteStore {
     // A revocation the school was told about must survive a power cut: every commit reaches the disk.
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
+    // Deleted rows are overwritten with zeros, so an erased student's data leaves the file.
+    db.pragma('secure_delete = ON');
   } catch (err) {
     throw new MlegError('DATABASE_INVALID', `cannot open the database ${o.file} (${(err as Error).message})`, { cause: err });
   }
@@ -330,7 +332,7 @@ export class SqliteStore implements IssuanceStore {
   }
 
   async eraseStudent(studentId: string, at: number, actor: Actor): Promise<{ ok: true } | Refusal> {
-    return this.#tx((): { ok: true } | Refusal => {
+    const erased = this.#tx((): { ok: true } | Refusal => {
       if (this.#student(studentId) === undefined) return { ok: false, reason: 'not_found' };
       const revoked = this.#db
         .prepare("UPDATE credentials SET status = 'revoked', reason = 'erased', changed_at = ? WHERE student_id = ? AND status != 'revoked' RETURNING status_list")
@@ -341,6 +343,9 @@ export class SqliteStore implements IssuanceStore {
       this.#audit(at, actor, 'student.erase', studentId, { credentials_revoked: revoked.length, credentials_kept: kept });
       return { ok: true };
     });
+    // The pages as they were before the erasure may still be in the write-ahead log: copied over and the log emptied.
+    if (erased.ok) this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    return erased;
   }
 
   async statusList(name: string): Promise<StatusListEntries | undefined> {

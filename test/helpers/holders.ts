@@ -20,6 +20,7 @@ export const ISSUANCE_STUDENT = {
 
 /** Strings that identify a holder; short first names are checked as JSON values only. */
 export function sensitiveStrings(): string[] {
-  const people = [STUDENT, DEMO_STUDENT, ...Object.values(CLI_STUDENTS), ISSUANCE_STUDENT];
+  const erased = { given_name: 'Eugenia', family_name: 'Wymazywana-Testowa', birthdate: ISSUANCE_STUDENT.birthdate, doc_no: ISSUANCE_STUDENT.doc_no };
+  const people = [STUDENT, DEMO_STUDENT, ...Object.values(CLI_STUDENTS), ISSUANCE_STUDENT, erased];
   return people.flatMap((p) => [JSON.stringify(p.given_name), p.family_name, p.birthdate, p.doc_no]);
 }

@@ -48,6 +48,22 @@ t.test('no personal data, codes or tokens in the logs; none of the codes in clea
   for (const file of [db, `${db}-wal`, `${db}-shm`, join(s.issuerDir, SECRET_FILE)]) t.equal(statSync(file).mode & 0o777, 0o600, `${file} is 0600`);
 });
 
+t.test('erasing a student leaves nothing of them in the database file or its write-ahead log', async (t) => {
+  const s = await startIssuer();
+  t.teardown(() => s.close());
+  const keep = await registerStudent(s);
+  const gone = await registerStudent(s, { given_name: 'Eugenia', family_name: 'Wymazywana-Testowa' });
+  const { doc_no } = await json(await s.admin('GET', `/students/${gone}`));
+  const offer = await makeOffer(s, gone);
+  await credentialRequest(s, await accessTokenFor(s, offer), { credential_configuration_id: offer.configuration_id, proofs: { jwt: [keyProof(makeDevice(), s.url, await nonce(s))] } });
+  const db = s.config.database.file;
+  const files = () => Buffer.concat([readFileSync(db), readFileSync(`${db}-wal`)]).toString('utf8');
+  t.ok(files().includes('Wymazywana-Testowa'), 'there before');
+  t.equal((await s.admin('DELETE', `/students/${gone}`)).status, 200);
+  for (const text of ['Wymazywana-Testowa', 'Eugenia', doc_no as string]) t.notOk(files().includes(text), `${text} is gone from the files`);
+  t.ok(files().includes((await json(await s.admin('GET', `/students/${keep}`))).doc_no), 'the other student is still there');
+});
+
 t.test('a restart keeps students, credentials, statuses and open offers; the secret is not remade', async (t) => {
   const s = await startIssuer();
   t.teardown(() => s.close());
