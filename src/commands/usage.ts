@@ -28,6 +28,8 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
                                           open the configured scanners (no gate relays); print each read and its verdict
 
   mleg issuer serve  --config FILE        run the issuing service (OpenID4VCI, SQLite) for one issuer folder
+  mleg issuer backup --config FILE --out FILE
+                                          a consistent copy of its database, also while it runs (mode 0600)
   mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI
                      [--alg ES256|EdDSA] [--name NAME] [--status-bits 1|2|4|8] [--status-size N]
   mleg issuer issue  --dir DIR --records FILE.json|FILE.csv [--device PUBLIC.jwk.json] [--out DIR]

@@ -4,9 +4,10 @@
  * and the README walk-through — a verifier (`mleg serve`) configured only from what the
  * issuing service publishes says VALID, then REVOKED.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { exited, mleg, mlegServe, runMleg } from '../helpers/cli.js';
 import { ISSUANCE_STUDENT } from '../helpers/holders.js';
@@ -102,6 +103,18 @@ t.test('the walk-through: issuing service, wallet, verifier from the published l
   t.equal((await admin(`/students/${id}/revoke`, { reason: 'transferred' })).status, 200);
   await fetch(`http://127.0.0.1:${verifier.port}/v1/admin/refresh`, { method: 'POST', headers: { authorization: 'Bearer verifier-admin-token-0123' } });
   t.equal(await verdict(), 'REVOKED');
+
+  // A backup while the service runs: consistent, 0600, never over another file.
+  const backup = await mleg(['issuer', 'backup', '--config', at('issuer.json'), '--out', at('backup.db')]);
+  t.equal(backup.code, 0, backup.stderr);
+  t.equal(statSync(at('backup.db')).mode & 0o777, 0o600);
+  const copy = new Database(at('backup.db'), { readonly: true });
+  t.same(copy.prepare('SELECT state FROM students WHERE id = ?').get(id), { state: 'revoked' }, 'the backup holds the revocation just made');
+  t.same(copy.prepare("SELECT status, reason FROM credentials").all(), [{ status: 'revoked', reason: 'transferred' }]);
+  copy.close();
+  const again = await mleg(['issuer', 'backup', '--config', at('issuer.json'), '--out', at('backup.db')]);
+  t.equal(again.code, 2, 'not over an existing file');
+  t.match(again.stderr, /exists; a backup is never written over another file/);
 
   const started = Date.now();
   server.child.kill('SIGTERM');
