@@ -8,6 +8,7 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { errorBody, isMlegError, type ErrorCode } from '../errors.js';
+import { limitBodyTime } from '../http/body-timeout.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoutes } from '../http/metrics-routes.js';
 import { registerOpenApi } from '../http/openapi.js';
@@ -38,6 +39,8 @@ export interface IssuanceAppOptions {
   ready: () => boolean;
   version: string;
 }
+
+const BODY_TIMEOUT_MS = 10_000;
 
 /** What the issuing service's routes share. */
 export type IssuanceContext = Omit<IssuanceAppOptions, 'ready' | 'version' | 'log'>;
@@ -71,6 +74,12 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
     metrics.recordRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
     done();
+  });
+
+  // As SPEC 7 has it for the verifier: a body that has not arrived whole within 10 s is answered 408 and closed.
+  limitBodyTime(app, BODY_TIMEOUT_MS, (reply) => {
+    const message = `the request body did not arrive whole within ${BODY_TIMEOUT_MS / 1000} s`;
+    reply.send(reply.request.routeOptions.config?.oauthError !== undefined ? oauthBody('invalid_request', message) : errorBody('BODY_TIMEOUT', message));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -119,7 +128,7 @@ export function sendError(reply: FastifyReply, status: number, code: ErrorCode, 
 function codeForStatus(status: number, error: FastifyError): ErrorCode {
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'BODY_MISSING';
   return (
-    ({ 400: 'BODY_INVALID', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 408: 'BODY_TIMEOUT', 409: 'CONFLICT', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED', 503: 'STOPPING' } as Record<number, ErrorCode>)[status] ??
+    ({ 400: 'BODY_INVALID', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' } as Record<number, ErrorCode>)[status] ??
     (status >= 500 ? 'INTERNAL' : 'BODY_INVALID')
   );
 }

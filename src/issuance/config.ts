@@ -76,7 +76,7 @@ export const ISSUANCE_SCHEMA: Field = {
         offerTtlSeconds: { kind: 'integer', default: 14 * 24 * 3600, min: 1, max: 365 * 24 * 3600 },
         maxAttempts: { kind: 'integer', default: 5, min: 1, max: 100 },
         accessTokenTtlSeconds: { kind: 'integer', default: 300, min: 1, max: 3600 },
-        txCodeDescription: { ...text(300), default: 'Kod aktywacyjny (8 cyfr) z sekretariatu szkoły / the 8-digit activation code from the school office' },
+        txCodeDescription: { ...text(300), default: 'Kod aktywacyjny z sekretariatu szkoły' },
       },
     },
     status: {

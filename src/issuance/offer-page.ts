@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { CREDENTIAL_FORMATS } from './credential-formats.js';
 import { OFFER_SCHEME, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
+import { encodeQueryValue } from './offers.js';
 
 export type Lang = 'pl' | 'en';
 
@@ -74,13 +75,13 @@ export function offeredConfiguration(json: string | undefined, issuerUrl: string
 export function offerPage(o: { json: string | undefined; configurationId: string | undefined; lang: Lang; school: string }): string {
   const t = TEXT[o.lang];
   const other: Lang = o.lang === 'pl' ? 'en' : 'pl';
-  const query = o.json === undefined ? '' : `credential_offer=${encodeURIComponent(o.json)}&`;
+  const query = o.json === undefined ? '' : `credential_offer=${encodeQueryValue(o.json)}&`;
   const body =
     o.configurationId === undefined || o.json === undefined
       ? `<p class="bad">${escape(t.bad)}</p>`
       : `<p>${escape(t.lead)}:</p>
 <p class="doc">${escape(CREDENTIAL_FORMATS[o.configurationId]!.display[o.lang])} — ${escape(o.school)}</p>
-<a class="open" href="${escape(`${OFFER_SCHEME}?credential_offer=${encodeURIComponent(o.json)}`)}">${escape(t.open)}</a>
+<a class="open" href="${escape(`${OFFER_SCHEME}?credential_offer=${encodeQueryValue(o.json)}`)}">${escape(t.open)}</a>
 <ol><li>${escape(t.step1)}</li><li>${escape(t.step2)}</li><li>${escape(t.step3)}</li></ol>
 <p class="note">${escape(t.noWallet)}</p>`;
   return `<!doctype html>

@@ -1,4 +1,5 @@
 /** Configuration defaults, the rate limits, metrics after known traffic, health and security headers. */
+import { connect } from 'node:net';
 import t from 'tap';
 import { parseIssuanceConfig } from '../../src/issuance/config.js';
 import { accessTokenFor, credentialRequest, json, keyProof, makeOffer, nonce, redeem, registerStudent, startIssuer } from '../helpers/issuance.js';
@@ -93,4 +94,21 @@ t.test('metrics after known traffic; health; security headers on every answer', 
     t.equal(r.headers.get('referrer-policy'), 'no-referrer', path);
     t.match(r.headers.get('content-security-policy'), /default-src 'none'/, path);
   }
+});
+
+t.test('a request whose body has not arrived within 10 s is answered 408 and closed; the service goes on', async (t) => {
+  const s = await startIssuer();
+  t.teardown(() => s.close());
+  const socket = connect(s.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write('POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=');
+  const started = Date.now();
+  let answer = '';
+  socket.setEncoding('utf8').on('data', (c: string) => (answer += c));
+  await new Promise((resolve) => socket.once('close', resolve));
+  const waited = Date.now() - started;
+  t.match(answer, /^HTTP\/1\.1 408 /);
+  t.match(answer, /\{"error":"invalid_request","error_description":"the request body did not arrive whole within 10 s"\}$/, 'an OAuth route answers OAuth-style');
+  t.ok(waited >= 9_500 && waited < 15_000, `closed after ${waited} ms`);
+  t.equal((await fetch(`${s.url}/healthz`)).status, 200);
 });
