@@ -2,7 +2,7 @@
 import { loadIssuanceConfig } from '../issuance/config.js';
 import { IssuanceService } from '../issuance/service.js';
 import { createLogger } from '../logger.js';
-import { logUncaught, stopOnSignals } from './lifecycle.js';
+import { logUncaught, startOrExit, stopOnSignals } from './lifecycle.js';
 import { parseCommand, required } from './usage.js';
 
 export async function issuerServe(args: string[]): Promise<undefined> {
@@ -11,16 +11,8 @@ export async function issuerServe(args: string[]): Promise<undefined> {
   const log = createLogger(config.log.level);
   const service = new IssuanceService(config, log);
   logUncaught(log);
-  try {
-    const address = await service.start();
-    log.info({ address: `${address.address}:${address.port}`, issuer: config.issuer.url, database: config.database.file, admin: config.admin.token !== null }, 'mleg issuer is ready');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    process.stderr.write(`mleg: cannot listen on ${config.http.host}:${config.http.port} (${code})\n`);
-    await service.stop();
-    log.flush();
-    process.exit(1);
-  }
+  const address = await startOrExit(service, config.http, log);
+  log.info({ address: `${address.address}:${address.port}`, issuer: config.issuer.url, database: config.database.file, admin: config.admin.token !== null }, 'mleg issuer is ready');
   stopOnSignals(service, log);
   return undefined;
 }

@@ -1,5 +1,24 @@
 /** How a service command (`mleg serve`, `mleg issuer serve`) ends: SIGTERM or SIGINT, a graceful stop, exit 0 within 5 s. */
+import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
+
+interface Startable {
+  start(): Promise<AddressInfo>;
+  stop(): Promise<void>;
+}
+
+/** Starts `service`, or says on standard error why it cannot listen and exits 1. */
+export async function startOrExit(service: Startable, http: { host: string; port: number }, log: Logger): Promise<AddressInfo> {
+  try {
+    return await service.start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    process.stderr.write(`mleg: cannot listen on ${http.host}:${http.port} (${code})\n`);
+    await service.stop();
+    log.flush();
+    process.exit(1);
+  }
+}
 
 /** Longest a stop may take before the process exits anyway. */
 export const SHUTDOWN_LIMIT_MS = 5000;

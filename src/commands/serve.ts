@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logger.js';
 import { Service } from '../service.js';
-import { logUncaught, stopOnSignals } from './lifecycle.js';
+import { logUncaught, startOrExit, stopOnSignals } from './lifecycle.js';
 import { integerOption, parseCommand, UsageError } from './usage.js';
 
 export async function serve(args: string[]): Promise<void> {
@@ -16,15 +16,7 @@ export async function serve(args: string[]): Promise<void> {
   const log = createLogger(config.log.level);
   const service = new Service(config, log);
   logUncaught(log);
-  try {
-    const address = await service.start();
-    log.info({ address: `${address.address}:${address.port}`, trust: config.trust.file, verifier_threads: service.verifier.pool?.size ?? 0 }, 'mleg is ready');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    process.stderr.write(`mleg: cannot listen on ${config.http.host}:${config.http.port} (${code})\n`);
-    await service.stop();
-    log.flush();
-    process.exit(1);
-  }
+  const address = await startOrExit(service, config.http, log);
+  log.info({ address: `${address.address}:${address.port}`, trust: config.trust.file, verifier_threads: service.verifier.pool?.size ?? 0 }, 'mleg is ready');
   stopOnSignals(service, log);
 }

@@ -63,23 +63,27 @@ export const LOG_SCHEMA: Field = {
   fields: { level: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
 };
 
+/** `http.host` and `http.port` of either service. */
+export function httpFields(port: number): Record<string, Field> {
+  return { host: { kind: 'string', default: '127.0.0.1', nonEmpty: true }, port: { kind: 'integer', default: port, min: 0, max: 65535 } };
+}
+
+/** `http.rateLimit.mode` and `.perMinute` of either service. */
+export const RATE_LIMIT_FIELDS: Record<string, Field> = {
+  mode: { kind: 'enum', values: ['auto', 'on', 'off'], default: 'auto' },
+  perMinute: { kind: 'integer', default: 600, min: 1 },
+};
+
 export const CONFIG_SCHEMA: Field = {
   kind: 'object',
   fields: {
     http: {
       kind: 'object',
       fields: {
-        host: { kind: 'string', default: '127.0.0.1', nonEmpty: true },
-        port: { kind: 'integer', default: 8080, min: 0, max: 65535 },
+        ...httpFields(8080),
         bodyLimitBytes: { kind: 'integer', default: 16 * 1024, min: 1024, max: 1024 * 1024 },
         batchBodyLimitBytes: { kind: 'integer', default: 5 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 },
-        rateLimit: {
-          kind: 'object',
-          fields: {
-            mode: { kind: 'enum', values: ['auto', 'on', 'off'], default: 'auto' },
-            perMinute: { kind: 'integer', default: 600, min: 1 },
-          },
-        },
+        rateLimit: { kind: 'object', fields: RATE_LIMIT_FIELDS },
         cors: { kind: 'object', fields: { origins: { kind: 'array', default: [], item: { kind: 'string', nonEmpty: true } } } },
       },
     },

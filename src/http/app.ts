@@ -5,7 +5,6 @@
  */
 import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { EventBus, ScannerStatus } from '../events/event-bus.js';
@@ -19,16 +18,10 @@ import { healthRoutes } from './health-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { registerOpenApi } from './openapi.js';
-import { isLoopbackHost, SECURITY_HEADERS } from './security-headers.js';
+import { addServiceHooks, fastifyErrorMessage, registerRateLimit } from './service-app.js';
 import { errorSchema, resultSchema } from './schemas.js';
 import { stateRoutes } from './state-routes.js';
 import { verifyRoutes } from './verify-routes.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    verdict?: string;
-  }
-}
 
 export interface AppOptions {
   verifier: Verifier;
@@ -57,30 +50,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.addSchema(errorSchema);
   app.decorateRequest('verdict', undefined);
 
-  // Once the service is stopping, answers close their connection: nothing keep-alive holds the stop up.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  // Callback hooks, not async ones: each is run for every request (a promise apiece adds up).
-  // The security headers go on first, so a route that needs its own (the display's CSP) replaces them.
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
-    done();
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unknown';
-    metrics.recordRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    request.log.info(
-      { method: request.method, route, status: reply.statusCode, verdict: request.verdict, ms: Math.round(reply.elapsedTime * 100) / 100 },
-      'request',
-    );
-    done();
-  });
+  addServiceHooks(app, metrics);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -88,7 +58,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
       return reply.code(500).send({ error: 'Internal Server Error', message: 'the request could not be completed' });
     }
-    return reply.code(status).send({ error: httpReason(status), message: clientMessage(error) });
+    return reply.code(status).send({ error: httpReason(status), message: fastifyErrorMessage(error, 'application/json or text/plain') });
   });
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
@@ -97,19 +67,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   if (config.http.cors.origins.length > 0) {
     await app.register(cors, { origin: config.http.cors.origins, methods: ['GET', 'POST'] });
   }
-  const limit = config.http.rateLimit;
-  if (limit.mode === 'on' || (limit.mode === 'auto' && !isLoopbackHost(config.http.host))) {
-    await app.register(rateLimit, {
-      global: true,
-      max: limit.perMinute,
-      timeWindow: 60_000,
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: `more than ${context.max} requests a minute from this client; try again in ${context.after}`,
-      }),
-    });
-  }
+  await registerRateLimit(app, config.http);
   await registerOpenApi(app, o.version);
 
   await app.register(healthRoutes, { ready: o.ready });
@@ -121,19 +79,6 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   if (config.admin.token !== null) await app.register(adminRoutes, { token: config.admin.token, verifier });
   if (config.display.enabled) await app.register(displayRoutes, { display: config.display, bus: o.bus, heartbeatMs: config.events.heartbeatSeconds * 1000, open: o.streams, terminal: config });
   return app;
-}
-
-function clientMessage(error: FastifyError): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'request body is too large';
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'unsupported content type; send application/json or text/plain';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'the body is empty';
-    default:
-      return error.message;
-  }
 }
 
 function httpReason(status: number): string {

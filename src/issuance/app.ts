@@ -5,7 +5,6 @@
  * and a reason and never with internals — `{"error": CODE, "message"}` on administration
  * and publishing routes, OAuth's `{"error", "error_description"}` on the OAuth routes.
  */
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { errorBody, isMlegError, type ErrorCode } from '../errors.js';
 import { limitBodyTime } from '../http/body-timeout.js';
@@ -13,7 +12,7 @@ import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoutes } from '../http/metrics-routes.js';
 import { registerOpenApi } from '../http/openapi.js';
 import { errorSchema } from '../http/schemas.js';
-import { isLoopbackHost, SECURITY_HEADERS } from '../http/security-headers.js';
+import { addServiceHooks, fastifyErrorMessage, registerRateLimit } from '../http/service-app.js';
 import type { IssuerKey } from '../issuer/keys.js';
 import type { Logger } from '../logger.js';
 import { adminRoutes } from './admin-routes.js';
@@ -57,24 +56,7 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
   });
   app.addSchema(errorSchema);
 
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
-    done();
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unknown';
-    metrics.recordRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
-    done();
-  });
+  addServiceHooks(app, metrics);
 
   // As SPEC 7 has it for the verifier: a body that has not arrived whole within 10 s is answered 408 and closed.
   limitBodyTime(app, BODY_TIMEOUT_MS, (reply) => {
@@ -85,7 +67,7 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = isMlegError(error) ? error.status : error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
-    const message = status >= 500 ? 'the request could not be completed' : clientMessage(error);
+    const message = status >= 500 ? 'the request could not be completed' : fastifyErrorMessage(error);
     const oauth = request.routeOptions.config?.oauthError;
     if (oauth !== undefined) {
       const code = status === 429 ? 'RATE_LIMITED' : status >= 500 ? 'server_error' : oauth;
@@ -95,18 +77,7 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
 
-  const limit = config.http.rateLimit;
-  if (limit.mode === 'on' || (limit.mode === 'auto' && !isLoopbackHost(config.http.host))) {
-    await app.register(rateLimit, {
-      global: true,
-      max: limit.perMinute,
-      timeWindow: 60_000,
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        message: `more than ${context.max} requests a minute from this client; try again in ${context.after}`,
-      }),
-    });
-  }
+  await registerRateLimit(app, config.http);
   await registerOpenApi(app, o.version, {
     title: 'mleg issuer — mLegitymacja issuing service',
     description: 'Issues mLegitymacja credentials with OpenID4VCI 1.0 (pre-authorized code flow with an activation code), keeps the school\'s records and publishes the status list and trust list for verifiers.',
@@ -131,17 +102,4 @@ function codeForStatus(status: number, error: FastifyError): ErrorCode {
     ({ 400: 'BODY_INVALID', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' } as Record<number, ErrorCode>)[status] ??
     (status >= 500 ? 'INTERNAL' : 'BODY_INVALID')
   );
-}
-
-function clientMessage(error: FastifyError): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'request body is too large';
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'unsupported content type';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'the body is empty';
-    default:
-      return error.message;
-  }
 }

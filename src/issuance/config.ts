@@ -5,7 +5,7 @@
  * naming the key.
  */
 import { dirname, join, resolve } from 'node:path';
-import { ADMIN_SCHEMA, checkAdminConfig, LOG_SCHEMA, readAdminToken, readConfigDocument } from '../config/config.js';
+import { ADMIN_SCHEMA, checkAdminConfig, httpFields, LOG_SCHEMA, RATE_LIMIT_FIELDS, readAdminToken, readConfigDocument } from '../config/config.js';
 import { applySchema, ConfigError, type Field } from '../config/schema.js';
 import { isLoopbackHost } from '../http/security-headers.js';
 
@@ -46,17 +46,9 @@ export const ISSUANCE_SCHEMA: Field = {
     http: {
       kind: 'object',
       fields: {
-        host: { kind: 'string', default: '127.0.0.1', nonEmpty: true },
-        port: { kind: 'integer', default: 8090, min: 0, max: 65535 },
+        ...httpFields(8090),
         trustProxy: { kind: 'boolean', default: false },
-        rateLimit: {
-          kind: 'object',
-          fields: {
-            mode: { kind: 'enum', values: ['auto', 'on', 'off'], default: 'auto' },
-            perMinute: { kind: 'integer', default: 600, min: 1 },
-            tokenPerMinute: { kind: 'integer', default: 30, min: 1 },
-          },
-        },
+        rateLimit: { kind: 'object', fields: { ...RATE_LIMIT_FIELDS, tokenPerMinute: { kind: 'integer', default: 30, min: 1 } } },
       },
     },
     issuer: {

@@ -3,31 +3,23 @@
  * credential requests by outcome, status changes, HTTP latency, and from the store the
  * students by state, the credentials by status and how full each status list is.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { IssuanceStore, StoreCounts } from './store.js';
 
-export class IssuanceMetrics {
-  readonly registry = new Registry();
+export class IssuanceMetrics extends ServiceMetrics {
   readonly #tokens: Counter<'outcome'>;
   readonly #credentials: Counter<'outcome' | 'configuration'>;
   readonly #replaced: Counter;
   readonly #changes: Counter<'change'>;
-  readonly #httpSeconds: Histogram<'method' | 'route' | 'status'>;
 
   constructor(store: IssuanceStore) {
+    super('mleg_issuer_');
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'mleg_issuer_' });
     this.#tokens = new Counter({ name: 'mleg_issuer_token_requests_total', help: 'Token requests by outcome (issued, wrong_tx_code, locked, expired, used, cancelled, unknown)', labelNames: ['outcome'], registers });
     this.#credentials = new Counter({ name: 'mleg_issuer_credential_requests_total', help: 'Credential requests by outcome (issued or the OAuth error) and configuration', labelNames: ['outcome', 'configuration'], registers });
     this.#replaced = new Counter({ name: 'mleg_issuer_credentials_replaced_total', help: 'Credentials revoked because their student activated another device', registers });
     this.#changes = new Counter({ name: 'mleg_issuer_status_changes_total', help: 'Suspensions, reinstatements and revocations by the school', labelNames: ['change'], registers });
-    this.#httpSeconds = new Histogram({
-      name: 'mleg_issuer_http_request_duration_seconds',
-      help: 'HTTP request duration by method, route template and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
-      registers,
-    });
     // The store is read once per scrape (within a second) for all four gauges below.
     let read: { at: number; counts: Promise<StoreCounts> } | undefined;
     const counts = () => {
@@ -62,17 +54,5 @@ export class IssuanceMetrics {
 
   recordStatusChange(change: string): void {
     this.#changes.inc({ change });
-  }
-
-  recordRequest(method: string, route: string, status: number, seconds: number): void {
-    this.#httpSeconds.observe({ method, route, status: String(status) }, seconds);
-  }
-
-  text(): Promise<string> {
-    return this.registry.metrics();
-  }
-
-  get contentType(): string {
-    return this.registry.contentType;
   }
 }

@@ -14,7 +14,7 @@ import { buildIssuanceApp } from './app.js';
 import type { IssuanceConfig } from './config.js';
 import { IssuanceMetrics } from './metrics.js';
 import { NONCE_MAX_AGE_MS } from './nonces.js';
-import { loadIssuanceKeys } from './secret.js';
+import { loadIssuanceKeys, type IssuanceKeys } from './secret.js';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.js';
 import { StatusPublisher } from './status-publisher.js';
 
@@ -30,13 +30,14 @@ export class IssuanceService {
   readonly store: SqliteStore;
   readonly publisher: StatusPublisher;
   readonly metrics: IssuanceMetrics;
+  readonly #keys: IssuanceKeys;
   readonly #clock: () => number;
   #app: FastifyInstance | undefined;
   #ready = false;
   #prune: NodeJS.Timeout | undefined;
   #stopping: Promise<void> | undefined;
 
-  /** Throws MlegError when the issuer folder, the secret or the database cannot be used. */
+  /** Throws MlegError when the issuer folder, its secret or the database cannot be used. */
   constructor(
     readonly config: IssuanceConfig,
     readonly log: Logger,
@@ -48,6 +49,7 @@ export class IssuanceService {
     } catch (err) {
       throw new MlegError('ISSUER_DIR_INVALID', `"issuer.dir" ${config.issuer.dir}: no usable issuer key (${(err as Error).message}); make one with "mleg issuer keygen"`, { cause: err });
     }
+    this.#keys = loadIssuanceKeys(config.issuer.dir, log);
     this.store = openSqliteStore({ file: config.database.file, log, listSize: config.status.listSize });
     this.publisher = new StatusPublisher({ store: this.store, issuer: this.issuer, issuerUrl: config.issuer.url, ttlSeconds: config.status.ttlSeconds, clock: this.#clock });
     this.metrics = new IssuanceMetrics(this.store);
@@ -59,14 +61,13 @@ export class IssuanceService {
   }
 
   async start(): Promise<AddressInfo> {
-    const keys = loadIssuanceKeys(this.config.issuer.dir, this.log);
     this.#app = await buildIssuanceApp({
       config: this.config,
       log: this.log,
       store: this.store,
       publisher: this.publisher,
       issuer: this.issuer,
-      keys,
+      keys: this.#keys,
       metrics: this.metrics,
       clock: this.#clock,
       ready: () => this.#ready,

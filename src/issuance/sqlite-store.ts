@@ -46,20 +46,8 @@ export interface SqliteStoreOptions {
   listSize: number;
 }
 
-interface StudentRow {
-  seq: number;
-  id: string;
-  given_name: string;
-  family_name: string;
-  birthdate: string;
-  doc: 'school' | 'student';
-  doc_no: string;
-  valid_until: string;
-  org_name: string | null;
-  org_id: string | null;
-  state: StudentState;
-  created_at: number;
-}
+/** A row of `students`: the Student with its org in two columns. */
+type StudentRow = Omit<Student, 'org'> & { seq: number; org_name: string | null; org_id: string | null };
 
 interface OfferRow {
   id: string;
