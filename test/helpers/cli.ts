@@ -14,7 +14,8 @@ export interface Running {
 
 /**
  * Starts `mleg` and returns at once. When it ends, its logs go to the run's log audit:
- * standard error always, standard output for `serve` (other commands print their answer there).
+ * standard error always, standard output for `serve` and `issuer serve` (other commands print
+ * their answer there).
  */
 export function runMleg(args: string[], o: { env?: NodeJS.ProcessEnv; input?: string } = {}): Running {
   const child = spawn(process.execPath, [CLI, ...args], { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -26,7 +27,7 @@ export function runMleg(args: string[], o: { env?: NodeJS.ProcessEnv; input?: st
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
       recordLogText(logLines(err));
-      if (args[0] === 'serve') recordLogText(logLines(out));
+      if (args[0] === 'serve' || (args[0] === 'issuer' && args[1] === 'serve')) recordLogText(logLines(out));
       resolve(code);
     }),
   );
