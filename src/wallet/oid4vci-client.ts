@@ -105,7 +105,7 @@ export async function activate(o: ActivateOptions): Promise<Activated> {
   const form = new URLSearchParams({ grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': offer.preAuthorizedCode });
   if (offer.txCode !== undefined) form.set('tx_code', o.txCode);
   const token = await call(fetchFn, tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() });
-  if (token.status !== 200) throw tokenError(token.body);
+  if (token.status !== 200) throw tokenError(token.body, token.status);
   if (typeof token.body.access_token !== 'string') throw refused('the token answer has no access_token');
   const accessToken = token.body.access_token;
 
@@ -147,7 +147,7 @@ async function getNonce(fetchFn: typeof fetch, url: string): Promise<string> {
   return answer.body.c_nonce;
 }
 
-function tokenError(body: Json): MlegError {
+function tokenError(body: Json, status: number): MlegError {
   const attemptsLeft = typeof body.attempts_left === 'number' ? body.attempts_left : undefined;
   switch (body.mleg_reason) {
     case 'wrong_tx_code':
@@ -162,8 +162,8 @@ function tokenError(body: Json): MlegError {
       return new MlegError('OFFER_EXPIRED', `the offer is no longer valid (${body.mleg_reason === 'used' ? 'used already' : body.mleg_reason === 'cancelled' ? 'replaced or withdrawn by the school' : 'unknown to the issuer'}); ask the school for a new one`);
     default:
       return body.error === 'invalid_grant'
-        ? new MlegError('OFFER_EXPIRED', `the offer or the activation code was refused (${describe(body, 400)}); check the code, or ask the school for a new offer`)
-        : refused(`the token request was refused: ${describe(body, 400)}`);
+        ? new MlegError('OFFER_EXPIRED', `the offer or the activation code was refused (${describe(body, status)}); check the code, or ask the school for a new offer`)
+        : refused(`the token request was refused: ${describe(body, status)}`);
   }
 }
 
