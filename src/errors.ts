@@ -64,6 +64,17 @@ export const ERRORS = {
   STATUS_INDEX_INVALID: { summary: 'a status index outside the issuer\'s status list, or not yet issued', exit: 2 },
   STATUS_VALUE_UNFIT: { summary: 'a status the list cannot hold (suspension on a 1-bit list)', exit: 2 },
   KEY_INVALID: { summary: 'a key file that is not a usable private or public JWK' },
+
+  // The issuing service (mleg issuer serve; OAuth routes answer OpenID4VCI's own error codes).
+  DATABASE_INVALID: { summary: 'the issuing database cannot be opened or migrated, or was written by a newer mleg (the message says which)' },
+
+  // Activating a credential (mleg wallet activate).
+  OFFER_INVALID: { summary: 'not a credential offer this wallet can take (an openid-credential-offer:// or https:// link with a pre-authorized code and an activation code)', exit: 2 },
+  ACTIVATION_CODE_WRONG: { summary: 'the activation code is wrong; the message says how many tries are left', exit: 3 },
+  OFFER_LOCKED: { summary: 'too many wrong activation codes: the offer is locked; the school makes a new one', exit: 4 },
+  OFFER_EXPIRED: { summary: 'the offer has expired, was used already or was replaced; the school makes a new one', exit: 5 },
+  ISSUER_UNREACHABLE: { summary: 'the issuing service cannot be reached (network, DNS, TLS or timeout)', exit: 6 },
+  ISSUER_REFUSED: { summary: 'the issuing service refused a step or answered something unusable (the message gives its error)' },
 } as const satisfies Record<string, Kind>;
 
 export type ErrorCode = keyof typeof ERRORS;

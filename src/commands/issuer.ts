@@ -5,10 +5,17 @@ import type { JWK } from 'jose';
 import { isStatusBits } from '../status/status-bits.js';
 import { createIssuerDir, issueRecords, publishStatusList, setStatuses } from '../issuer/issuer-dir.js';
 import { readRecords } from '../issuer/records.js';
+import { backupDatabase } from '../issuance/backup.js';
+import { loadIssuanceConfig } from '../issuance/config.js';
+import { issuerServe } from './issuer-serve.js';
 import { algOption, integerOption, parseCommand, required, UsageError } from './usage.js';
 
-export function issuerCommand([sub, ...args]: string[]): number {
+export function issuerCommand([sub, ...args]: string[]): number | Promise<number | undefined> {
   switch (sub) {
+    case 'serve':
+      return issuerServe(args); // keeps running
+    case 'backup':
+      return backup(args);
     case 'keygen':
       return keygen(args);
     case 'issue':
@@ -18,8 +25,17 @@ export function issuerCommand([sub, ...args]: string[]): number {
     case 'status-list':
       return statusList(args);
     default:
-      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use keygen, issue, revoke or status-list`);
+      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use serve, backup, keygen, issue, revoke or status-list`);
   }
+}
+
+async function backup(args: string[]): Promise<number> {
+  const { values: v } = parseCommand(args, { config: { type: 'string', short: 'c' }, out: { type: 'string' } });
+  const config = loadIssuanceConfig(required(v.config, '--config'));
+  const out = required(v.out, '--out');
+  const { pages } = await backupDatabase(config.database.file, out);
+  process.stderr.write(`${config.database.file} backed up to ${out} (${pages} pages, mode 0600); keep it as safe as the database: it holds the students' records\n`);
+  return 0;
 }
 
 function keygen(args: string[]): number {

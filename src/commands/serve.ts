@@ -2,10 +2,8 @@
 import { loadConfig, WORKERS } from '../config/config.js';
 import { createLogger } from '../logger.js';
 import { Service } from '../service.js';
+import { logUncaught, startOrExit, stopOnSignals } from './lifecycle.js';
 import { integerOption, parseCommand, required, UsageError } from './usage.js';
-
-/** Longest a stop may take before the process exits anyway. */
-const SHUTDOWN_LIMIT_MS = 5000;
 
 export async function serve(args: string[]): Promise<void> {
   const { values } = parseCommand(args, {
@@ -29,30 +27,8 @@ export async function serve(args: string[]): Promise<void> {
   }
   const log = createLogger(config.log.level);
   const service = new Service(config, log);
-  process.on('uncaughtException', (err) => log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'uncaught exception'));
-  process.on('unhandledRejection', (err) => log.error({ err: String(err) }, 'unhandled rejection'));
-  try {
-    const address = await service.start();
-    log.info({ address: `${address.address}:${address.port}`, trust: config.trust.file, verifier_threads: service.verifier.pool?.size ?? 0 }, 'mleg is ready');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    process.stderr.write(`mleg: cannot listen on ${config.http.host}:${config.http.port} (${code})\n`);
-    await service.stop();
-    log.flush();
-    process.exit(1);
-  }
-  const stop = (signal: string): void => {
-    log.info({ signal }, 'stopping');
-    setTimeout(() => {
-      log.warn('stopping took too long; exiting');
-      log.flush();
-      process.exit(1);
-    }, SHUTDOWN_LIMIT_MS).unref();
-    void service.stop().finally(() => {
-      log.info('stopped');
-      log.flush(() => process.exit(0));
-    });
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  logUncaught(log);
+  const address = await startOrExit(service, config.http, log);
+  log.info({ address: `${address.address}:${address.port}`, trust: config.trust.file, verifier_threads: service.verifier.pool?.size ?? 0 }, 'mleg is ready');
+  stopOnSignals(service, log);
 }

@@ -28,6 +28,9 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg scan    [--config FILE] [--scanner ID]...
                                           open the configured scanners (no gate relays); print each read and its verdict
 
+  mleg issuer serve  --config FILE        run the issuing service (OpenID4VCI, SQLite) for one issuer folder
+  mleg issuer backup --config FILE --out FILE
+                                          a consistent copy of its database, also while it runs (mode 0600)
   mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI
                      [--alg ES256|EdDSA] [--name NAME] [--status-bits 1|2|4|8] [--status-size N]
   mleg issuer issue  --dir DIR --records FILE.json|FILE.csv [--device PUBLIC.jwk.json] [--out DIR]
@@ -36,6 +39,10 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
 
   mleg wallet keygen  --out FILE [--alg ES256|EdDSA] [--force]
   mleg wallet present --credential FILE --key FILE [--qr FILE.png | --qr -]
+  mleg wallet activate --offer URI --code CODE --key FILE --out FILE
+                                          redeem a credential offer (openid-credential-offer:// or https://) with its
+                                          activation code; the credential is bound to the device key FILE
+                                          exit 3 wrong code, 4 offer locked, 5 offer expired or used, 6 no connection
 `;
 
 /** What follows a usage error: one line, so the error stays on a small screen (issue: the whole help pushed it off). */

@@ -1,7 +1,10 @@
 /** `mleg wallet …`: what the phone does, for tests and demos: a device key, a fresh presentation. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
-import { generateKeyPairJwk, signingKeyFromJwk, writePrivateKeyFile } from '../issuer/keys.js';
+import { MlegError } from '../errors.js';
+import { generateKeyPairJwk, signingKeyFromJwk, writePrivateKeyFile, type SigningKey } from '../issuer/keys.js';
+import { createSignature } from '../jws/signature.js';
+import { activate } from '../wallet/oid4vci-client.js';
 import { makePresentation } from '../issuer/presentation.js';
 import { qrForTerminal, writeQrPng } from '../issuer/qr.js';
 import { algOption, parseCommand, required, UsageError } from './usage.js';
@@ -21,14 +24,40 @@ export async function walletCommand([sub, ...args]: string[]): Promise<number> {
   if (sub === 'present') {
     const { values: v } = parseCommand(args, { credential: { type: 'string' }, key: { type: 'string' }, qr: { type: 'string' } });
     const credential = readFileSync(required(v.credential, '--credential'), 'utf8').trim();
-    const device = signingKeyFromJwk(JSON.parse(readFileSync(required(v.key, '--key'), 'utf8')) as JWK);
+    const device = readDeviceKey(required(v.key, '--key'));
     const payload = makePresentation(credential, device);
     if (v.qr === '-') process.stdout.write(`${await qrForTerminal(payload)}\n`);
     else if (v.qr !== undefined) await writeQrPng(payload, v.qr);
     process.stdout.write(`${payload}\n`);
     return 0;
   }
-  throw new UsageError(`unknown wallet command ${JSON.stringify(sub ?? '')}; use keygen or present`);
+  if (sub === 'activate') {
+    const { values: v } = parseCommand(args, { offer: { type: 'string' }, code: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' } });
+    const offer = required(v.offer, '--offer');
+    const code = required(v.code, '--code');
+    const out = required(v.out, '--out');
+    const device = readDeviceKey(required(v.key, '--key'));
+    const got = await activate({
+      offer,
+      txCode: code === '-' ? readFileSync(0, 'utf8').trim() : code,
+      signer: { alg: device.alg, publicJwk: device.publicJwk, sign: (input) => createSignature(device.alg, device.key, input) },
+    });
+    // The credential carries the holder's data: readable by its owner only.
+    writeFileSync(out, `${got.credential}\n`, { mode: 0o600 });
+    const jti = (JSON.parse(Buffer.from(got.credential.split('.')[1]!, 'base64url').toString('utf8')) as { jti?: unknown }).jti;
+    process.stdout.write(`${JSON.stringify({ jti, configuration_id: got.configurationId, format: got.format, issuer: got.issuer, file: out })}\n`);
+    process.stderr.write(`credential from ${got.issuer} written to ${out}; show it with "mleg wallet present --credential ${out} --key ${v.key}"\n`);
+    return 0;
+  }
+  throw new UsageError(`unknown wallet command ${JSON.stringify(sub ?? '')}; use keygen, present or activate`);
+}
+
+function readDeviceKey(file: string): SigningKey {
+  try {
+    return signingKeyFromJwk(JSON.parse(readFileSync(file, 'utf8')) as JWK);
+  } catch (err) {
+    throw new MlegError('KEY_INVALID', `${file}: not a device key made by "mleg wallet keygen" (${(err as Error).message})`, { cause: err });
+  }
 }
 
 /** device.json → device.pub.json */

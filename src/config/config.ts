@@ -18,34 +18,46 @@ export const WORKERS = { kind: 'integer', min: 1, max: 256 } as const;
 
 const seconds = (value: number, min = 0) => ({ kind: 'integer', default: value, min }) as const;
 
+/** `admin.token` / `admin.tokenFile`, the same in the verifier's and the issuing service's files. */
+export const ADMIN_SCHEMA = {
+  kind: 'object',
+  fields: {
+    token: { kind: 'string', nullable: true, default: null },
+    tokenFile: { kind: 'string', path: true, nullable: true, nonEmpty: true, default: null },
+  },
+} as const satisfies Field;
+
+export const LOG_SCHEMA = {
+  kind: 'object',
+  fields: { level: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
+} as const satisfies Field;
+
+/** `http.host` and `http.port` of either service. */
+export function httpFields(port: number) {
+  return { host: { kind: 'string', default: '127.0.0.1', nonEmpty: true }, port: { kind: 'integer', default: port, min: 0, max: 65535 } } as const satisfies Record<string, Field>;
+}
+
+/** `http.rateLimit.mode` and `.perMinute` of either service. */
+export const RATE_LIMIT_FIELDS = {
+  mode: { kind: 'enum', values: ['auto', 'on', 'off'], default: 'auto' },
+  perMinute: { kind: 'integer', default: 600, min: 1 },
+} as const satisfies Record<string, Field>;
+
 export const CONFIG_SCHEMA = {
   kind: 'object',
   fields: {
     http: {
       kind: 'object',
       fields: {
-        host: { kind: 'string', default: '127.0.0.1', nonEmpty: true },
-        port: { kind: 'integer', default: 8080, min: 0, max: 65535 },
+        ...httpFields(8080),
         bodyLimitBytes: { kind: 'integer', default: 16 * 1024, min: 1024, max: 1024 * 1024 },
         batchBodyLimitBytes: { kind: 'integer', default: 5 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 },
         requestTimeoutMs: { kind: 'integer', default: 10_000, min: 500, max: 300_000 },
-        rateLimit: {
-          kind: 'object',
-          fields: {
-            mode: { kind: 'enum', values: ['auto', 'on', 'off'], default: 'auto' },
-            perMinute: { kind: 'integer', default: 600, min: 1 },
-          },
-        },
+        rateLimit: { kind: 'object', fields: RATE_LIMIT_FIELDS },
         cors: { kind: 'object', fields: { origins: { kind: 'array', default: [], item: { kind: 'string', nonEmpty: true } } } },
       },
     },
-    admin: {
-      kind: 'object',
-      fields: {
-        token: { kind: 'string', nullable: true, default: null },
-        tokenFile: { kind: 'string', path: true, nullable: true, nonEmpty: true, default: null },
-      },
-    },
+    admin: ADMIN_SCHEMA,
     trust: {
       kind: 'object',
       fields: {
@@ -80,10 +92,7 @@ export const CONFIG_SCHEMA = {
     workers: WORKERS,
     cache: { kind: 'object', fields: { credentials: { kind: 'integer', default: 10000, min: 1 } } },
     events: { kind: 'object', fields: { heartbeatSeconds: { kind: 'integer', default: 15, min: 1, max: 3600 } } },
-    log: {
-      kind: 'object',
-      fields: { level: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
-    },
+    log: LOG_SCHEMA,
     image: IMAGE_SCHEMA,
     display: DISPLAY_SCHEMA,
     ...TERMINAL_SCHEMA,
@@ -107,18 +116,31 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Conf
   config.http.cors.origins.forEach((origin, i) => {
     if (!ORIGIN.test(origin)) throw new ConfigError(`${source}: "http.cors.origins[${i}]" must be an origin like "https://till.example.pl" (no wildcards, no path)`);
   });
-  if (config.admin.token !== null && config.admin.tokenFile !== null) {
-    throw new ConfigError(`${source}: give "admin.token" or "admin.tokenFile", not both`);
-  }
-  if (config.admin.token !== null && config.admin.token.length < MIN_ADMIN_TOKEN) {
-    throw new ConfigError(`${source}: "admin.token" must be at least ${MIN_ADMIN_TOKEN} characters`);
-  }
+  checkAdminConfig(config.admin, source);
   checkTerminalConfig(config, source);
   checkDisplayConfig(config.display, source);
   return config;
 }
 
+/** `admin.token` and `admin.tokenFile` (of either service): one of them at most, a token of at least 16 characters. */
+export function checkAdminConfig(admin: { token: string | null; tokenFile: string | null }, source: string): void {
+  if (admin.token !== null && admin.tokenFile !== null) {
+    throw new ConfigError(`${source}: give "admin.token" or "admin.tokenFile", not both`);
+  }
+  if (admin.token !== null && admin.token.length < MIN_ADMIN_TOKEN) {
+    throw new ConfigError(`${source}: "admin.token" must be at least ${MIN_ADMIN_TOKEN} characters`);
+  }
+}
+
 export function loadConfig(file: string = DEFAULT_CONFIG_FILE): Config {
+  const { doc, path } = readConfigDocument(file);
+  const config = parseConfig(doc, path, dirname(path));
+  if (config.admin.tokenFile !== null) config.admin.token = readAdminToken(config.admin.tokenFile, path);
+  return config;
+}
+
+/** A configuration file's JSON object (of `mleg serve` or `mleg issuer serve`) and its absolute path. */
+export function readConfigDocument(file: string): { doc: Record<string, unknown>; path: string } {
   const path = resolve(file);
   let text: string;
   try {
@@ -133,12 +155,10 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE): Config {
     throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`, 'CONFIG_UNREADABLE');
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ConfigError(`${path}: the configuration must be a JSON object`);
-  const config = parseConfig(doc, path, dirname(path));
-  if (config.admin.tokenFile !== null) config.admin.token = readAdminToken(config.admin.tokenFile, path);
-  return config;
+  return { doc: doc as Record<string, unknown>, path };
 }
 
-function readAdminToken(file: string, source: string): string {
+export function readAdminToken(file: string, source: string): string {
   let token: string;
   try {
     token = readFileSync(file, 'utf8').trim();

@@ -60,6 +60,8 @@ export const errorSchema = {
   properties: {
     error: { type: 'string' },
     message: { type: 'string' },
+    /** The request field a 400 is about, where there is one. */
+    field: { type: 'string' },
   },
 } as const;
 

@@ -4,10 +4,11 @@
  * store, each status list's age, size and last fetch, the trust list and scanners.
  * Gauges are read when scraped, from the parts that own the numbers.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ScannerStatus } from '../events/event-bus.js';
 import type { Verifier } from '../verifier.js';
 import type { VerifyResult } from '../verify/result.js';
+import { ServiceMetrics } from './service-metrics.js';
 
 export interface MetricsSources {
   verifier: Verifier;
@@ -15,15 +16,13 @@ export interface MetricsSources {
   eventClients: () => number;
 }
 
-export class Metrics {
-  readonly registry = new Registry();
+export class Metrics extends ServiceMetrics {
   readonly #verifications: Counter<'verdict' | 'source'>;
   readonly #verifySeconds: Histogram<'source'>;
-  readonly #httpSeconds: Histogram<'method' | 'route' | 'status'>;
 
   constructor(sources: MetricsSources) {
+    super('mleg_');
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'mleg_' });
     this.#verifications = new Counter({
       name: 'mleg_verifications_total',
       help: 'Verifications by verdict and by source (http, batch, image, cli, or a scanner id)',
@@ -35,13 +34,6 @@ export class Metrics {
       help: 'Time spent in verify() itself, status list fetches included when one was awaited',
       labelNames: ['source'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2, 5],
-      registers,
-    });
-    this.#httpSeconds = new Histogram({
-      name: 'mleg_http_request_duration_seconds',
-      help: 'HTTP request duration by method, route template and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
       registers,
     });
     const { verifier } = sources;
@@ -106,17 +98,5 @@ export class Metrics {
   recordVerification(source: string, result: VerifyResult, seconds: number): void {
     this.#verifications.inc({ verdict: result.verdict, source });
     this.#verifySeconds.observe({ source }, seconds);
-  }
-
-  recordRequest(method: string, route: string, status: number, seconds: number): void {
-    this.#httpSeconds.observe({ method, route, status: String(status) }, seconds);
-  }
-
-  text(): Promise<string> {
-    return this.registry.metrics();
-  }
-
-  get contentType(): string {
-    return this.registry.contentType;
   }
 }

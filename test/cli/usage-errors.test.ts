@@ -13,7 +13,7 @@ const cases: [string[], RegExp][] = [
   [['serve', '--workers', 'two'], /^mleg: --workers must be a whole number$/],
   [['verify', '--config'], /^mleg: Option '-c, --config <value>' argument missing$/],
   [['issuer', 'keygen', '--dir', '/tmp/never-made'], /^mleg: --iss is required$/],
-  [['wallet', 'sing'], /^mleg: unknown wallet command "sing"; use keygen or present$/],
+  [['wallet', 'sing'], /^mleg: unknown wallet command "sing"; use keygen, present or activate$/],
 ];
 
 for (const [args, message] of cases) {

@@ -22,7 +22,8 @@ export interface RunOptions {
 
 /**
  * Starts `mleg` and returns at once. When it ends, its logs go to the run's log audit:
- * standard error always, standard output for `serve` (other commands print their answer there).
+ * standard error always, standard output for `serve` and `issuer serve` (other commands print
+ * their answer there).
  */
 export function runMleg(args: string[], o: RunOptions = {}): Running {
   const [command, argv] = o.bin === undefined ? [process.execPath, [CLI, ...args]] : [o.bin, args];
@@ -35,7 +36,7 @@ export function runMleg(args: string[], o: RunOptions = {}): Running {
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
       recordLogText(logLines(err));
-      if (args[0] === 'serve') recordLogText(logLines(out));
+      if (args[0] === 'serve' || (args[0] === 'issuer' && args[1] === 'serve')) recordLogText(logLines(out));
       resolve(code);
     }),
   );

@@ -8,8 +8,19 @@ export const CLI_STUDENTS = {
   ola: { given_name: 'Ola', family_name: 'Wiśniewska', birthdate: '2004-07-07', doc_no: 'U/9' },
 };
 
+/** The student the issuing service's tests register (test/helpers/issuance.ts); each gets its own doc_no suffix. */
+export const ISSUANCE_STUDENT = {
+  given_name: 'Kunegunda',
+  family_name: 'Wydawnicza-Żmijewska',
+  birthdate: '2011-04-17',
+  doc: 'school',
+  doc_no: 'WYD/77/2026',
+  valid_until: '2031-06-30',
+} as const;
+
 /** Strings that identify a holder; short first names are checked as JSON values only. */
 export function sensitiveStrings(): string[] {
-  const people = [STUDENT, DEMO_STUDENT, ...Object.values(CLI_STUDENTS)];
+  const erased = { given_name: 'Eugenia', family_name: 'Wymazywana-Testowa', birthdate: ISSUANCE_STUDENT.birthdate, doc_no: ISSUANCE_STUDENT.doc_no };
+  const people = [STUDENT, DEMO_STUDENT, ...Object.values(CLI_STUDENTS), ISSUANCE_STUDENT, erased];
   return people.flatMap((p) => [JSON.stringify(p.given_name), p.family_name, p.birthdate, p.doc_no]);
 }
