@@ -6,47 +6,19 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { ADMIN_SCHEMA, checkAdminConfig, httpFields, LOG_SCHEMA, RATE_LIMIT_FIELDS, readAdminToken, readConfigDocument } from '../config/config.js';
-import { applySchema, ConfigError, type Field } from '../config/schema.js';
+import { applySchema, ConfigError, type Field, type ValueOf } from '../config/schema.js';
 import { isLoopbackHost } from '../http/security-headers.js';
 
-export interface IssuanceConfig {
-  http: {
-    host: string;
-    port: number;
-    /** Take the client's address from X-Forwarded-For (behind a reverse proxy), for the rate limits. */
-    trustProxy: boolean;
-    rateLimit: { mode: 'auto' | 'on' | 'off'; perMinute: number; tokenPerMinute: number };
-  };
-  issuer: {
-    /** The Credential Issuer Identifier: an origin, no trailing slash. */
-    url: string;
-    dir: string;
-    /** The school a credential names when a student record has no `org` (default: the issuer key's name and iss). */
-    org?: { name: string; id: string };
-  };
-  database: { file: string };
-  admin: { token: string | null; tokenFile: string | null };
-  activation: {
-    offerTtlSeconds: number;
-    maxAttempts: number;
-    accessTokenTtlSeconds: number;
-    txCodeDescription: string;
-  };
-  status: { ttlSeconds: number; listSize: number; cacheSeconds: number };
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-}
+const text = (max: number) => ({ kind: 'string', nonEmpty: true, pattern: { re: new RegExp(`^[^\\u0000-\\u001f]{1,${max}}$`), want: `a string of 1 to ${max} characters` } }) as const;
 
-type StringField = Extract<Field, { kind: 'string' }>;
-
-const text = (max: number): StringField => ({ kind: 'string', nonEmpty: true, pattern: { re: new RegExp(`^[^\\u0000-\\u001f]{1,${max}}$`), want: `a string of 1 to ${max} characters` } });
-
-export const ISSUANCE_SCHEMA: Field = {
+export const ISSUANCE_SCHEMA = {
   kind: 'object',
   fields: {
     http: {
       kind: 'object',
       fields: {
         ...httpFields(8090),
+        /** Take the client's address from X-Forwarded-For (behind a reverse proxy), for the rate limits. */
         trustProxy: { kind: 'boolean', default: false },
         rateLimit: { kind: 'object', fields: { ...RATE_LIMIT_FIELDS, tokenPerMinute: { kind: 'integer', default: 30, min: 1 } } },
       },
@@ -55,8 +27,10 @@ export const ISSUANCE_SCHEMA: Field = {
       kind: 'object',
       required: true,
       fields: {
+        /** The Credential Issuer Identifier: an origin, no trailing slash. */
         url: { kind: 'string', required: true, nonEmpty: true },
         dir: { kind: 'string', path: true, required: true, nonEmpty: true },
+        /** The school a credential names when a student record has no `org` (default: the issuer key's name and iss). */
         org: { kind: 'object', optional: true, fields: { name: { ...text(200), required: true }, id: { ...text(64), required: true } } },
       },
     },
@@ -81,14 +55,15 @@ export const ISSUANCE_SCHEMA: Field = {
     },
     log: LOG_SCHEMA,
   },
-};
+} as const satisfies Field;
+
+/** The configuration as loaded: its type derived from the schema; `database.file` defaults to issuer.db in `issuer.dir`. */
+export type IssuanceConfig = Omit<ValueOf<typeof ISSUANCE_SCHEMA>, 'database'> & { database: { file: string } };
 
 export const DATABASE_FILE = 'issuer.db';
 
 export function parseIssuanceConfig(doc: unknown, source: string, baseDir: string): IssuanceConfig {
-  const config = applySchema(ISSUANCE_SCHEMA, doc, '', { source, resolvePath: (p) => resolve(baseDir, p) }) as IssuanceConfig & {
-    database: { file: string | null };
-  };
+  const config = applySchema(ISSUANCE_SCHEMA, doc, '', { source, resolvePath: (p) => resolve(baseDir, p) }) as ValueOf<typeof ISSUANCE_SCHEMA>;
   config.issuer.url = checkIssuerUrl(config.issuer.url, source);
   config.database.file ??= join(config.issuer.dir, DATABASE_FILE);
   checkAdminConfig(config.admin, source);
