@@ -58,7 +58,7 @@ export function loadIssuerKey(dir: string): IssuerKey {
 export function readRegistry(dir: string): StatusRegistry {
   const r = readJson(join(dir, STATUS_FILE)) as StatusRegistry;
   if (typeof r.uri !== 'string' || !isStatusBits(r.bits) || !Number.isSafeInteger(r.size) || !Number.isSafeInteger(r.next)) {
-    throw new Error(`${join(dir, STATUS_FILE)} is not a status registry`);
+    throw new MlegError('ISSUER_DIR_INVALID', `${join(dir, STATUS_FILE)} is not a status registry`);
   }
   return r;
 }
@@ -162,7 +162,17 @@ export function publishStatusList(dir: string, o: { ttl?: number; validForSecond
 }
 
 function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(file, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new MlegError('ISSUER_DIR_INVALID', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); is --dir an issuer folder made by "mleg issuer keygen"?`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new MlegError('ISSUER_DIR_INVALID', `${file}: not valid JSON (${(err as Error).message})`);
+  }
 }
 
 function writeJson(file: string, value: unknown): void {
