@@ -60,6 +60,15 @@ export function integerOption(value: string | undefined, flag: string, fallback?
   return Number(value);
 }
 
+export type FormatName = 'mleg1' | 'mleg2';
+
+/** `--format mleg1|mleg2` (a presentation format, SPEC 1 / SPEC 11). */
+export function formatOption(value: string | undefined, fallback: FormatName): FormatName {
+  const format = value ?? fallback;
+  if (format !== 'mleg1' && format !== 'mleg2') throw new UsageError(`--format must be mleg1 or mleg2, not ${JSON.stringify(format)}`);
+  return format;
+}
+
 export function algOption(value: string | undefined): JwsAlg {
   const alg = value ?? 'ES256';
   if (!isJwsAlg(alg)) throw new UsageError(`--alg must be ES256 or EdDSA, not ${JSON.stringify(alg)}`);

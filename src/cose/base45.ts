@@ -1,0 +1,60 @@
+/**
+ * Base45 (RFC 9285): bytes as the 45 characters a QR code's alphanumeric mode holds,
+ * `0-9 A-Z`, space and `$ % * + - . / :`. Two bytes become three characters (least
+ * significant first), a last odd byte two. Decoding is strict: any other character, a
+ * length of 3k + 1, or a group worth more than its bytes can hold is refused.
+ */
+export const BASE45_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+
+/** Character code → its value, -1 outside the alphabet. */
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE45_ALPHABET.length; i++) VALUE[BASE45_ALPHABET.charCodeAt(i)] = i;
+
+export function encodeBase45(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 1 < bytes.length; i += 2) {
+    const n = bytes[i]! * 256 + bytes[i + 1]!;
+    const c = n % 45;
+    const rest = (n - c) / 45;
+    out += BASE45_ALPHABET[c]! + BASE45_ALPHABET[rest % 45]! + BASE45_ALPHABET[Math.floor(rest / 45)]!;
+  }
+  if (i < bytes.length) {
+    const n = bytes[i]!;
+    out += BASE45_ALPHABET[n % 45]! + BASE45_ALPHABET[Math.floor(n / 45)]!;
+  }
+  return out;
+}
+
+/** The bytes `text` encodes, or undefined when it is not strict base45. */
+export function decodeBase45(text: string): Buffer | undefined {
+  const length = text.length;
+  if (length % 3 === 1) return undefined;
+  const out = Buffer.allocUnsafe(Math.floor(length / 3) * 2 + (length % 3 === 2 ? 1 : 0));
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < length; i += 3) {
+    const c = value(text, i);
+    const d = value(text, i + 1);
+    const e = value(text, i + 2);
+    if ((c | d | e) < 0) return undefined;
+    const n = c + d * 45 + e * 2025;
+    if (n > 0xffff) return undefined;
+    out[o++] = n >> 8;
+    out[o++] = n & 0xff;
+  }
+  if (i < length) {
+    const c = value(text, i);
+    const d = value(text, i + 1);
+    if ((c | d) < 0) return undefined;
+    const n = c + d * 45;
+    if (n > 0xff) return undefined;
+    out[o] = n;
+  }
+  return out;
+}
+
+function value(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  return code < 128 ? VALUE[code]! : -1;
+}
