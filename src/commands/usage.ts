@@ -20,9 +20,9 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg scan-image [--config FILE] [--json] FILE...
                                           find the QR codes in camera pictures (PNG, JPEG, WebP); one line per code with its verdict
                                           exit 0 codes found and all VALID, 1 none found or another verdict, 2 usage or configuration error
-  mleg demo    [--config FILE] [--json] [--qr FILE.png]
-                                          print fresh demo payloads (VALID, REVOKED, EXPIRED) and curl commands;
-                                          --qr also draws the VALID one as a QR image
+  mleg demo    [--config FILE] [--json] [--qr FILE.png [--format mleg1|mleg2]]
+                                          print fresh demo payloads (VALID, REVOKED, EXPIRED; VALID also as MLEG2)
+                                          and curl commands; --qr also draws the VALID one (MLEG2 unless --format mleg1)
   mleg devices [--profiles]               list attached serial and USB HID devices, their profile and a config snippet
   mleg scan    [--config FILE] [--scanner ID]...
                                           open the configured scanners (no gate relays); print each read and its verdict
@@ -30,11 +30,14 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI
                      [--alg ES256|EdDSA] [--name NAME] [--status-bits 1|2|4|8] [--status-size N]
   mleg issuer issue  --dir DIR --records FILE.json|FILE.csv [--device PUBLIC.jwk.json] [--out DIR]
+                     [--format mleg1|mleg2|both]    <jti>.jwt (MLEG1, default), <jti>.cose (MLEG2), or both
   mleg issuer revoke --dir DIR [--suspend | --reinstate] INDEX...
   mleg issuer status-list --dir DIR --out FILE [--ttl SECONDS] [--valid-for SECONDS]
 
   mleg wallet keygen  --out FILE [--alg ES256|EdDSA]
-  mleg wallet present --credential FILE --key FILE [--qr FILE.png | --qr -]
+  mleg wallet present --credential FILE --key FILE [--format mleg1|mleg2] [--qr FILE.png | --qr -]
+                                          the format is the credential file's (.jwt MLEG1, .cose MLEG2);
+                                          --qr - draws it within 80 columns when it fits
 `;
 
 /** What follows a usage error: one line, so the error stays on a small screen (issue: the whole help pushed it off). */
