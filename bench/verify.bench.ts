@@ -5,12 +5,20 @@
  * same run, on the very proofs those presentations carry (the one signature check a
  * returning holder's presentation needs: everything else should be nearly free).
  * Also: the cold case (every credential new, two signature checks each), and the pool
- * (src/pool/) on 1 and 2 threads for the scaling.
+ * (src/pool/) on 1 and 2 threads for the scaling. The same holders present in MLEG2 too
+ * (CBOR/COSE, base45), measured in the same rounds against their own bare baseline and
+ * against MLEG1 (target: MLEG2 at least as fast as MLEG1, warm).
  */
-import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config/config.js';
+import { decodeCborMap } from '../src/cose/cbor.js';
+import { importCoseKey } from '../src/cose/cose-key.js';
+import { sigStructure } from '../src/cose/cose-sign1.js';
+import { CLAIM, CNF_COSE_KEY } from '../src/cose/cwt.js';
+import { readCompactPresentation } from '../src/verify/compact-presentation.js';
+import type { PresentationFormat } from '../src/verify/payload.js';
 import { createLogger } from '../src/logger.js';
 import { MemoryReplayStore } from '../src/replay/replay-store.js';
 import { StatusLists } from '../src/status/status-lists.js';
@@ -50,13 +58,33 @@ status.start();
 const deps: VerifyDeps = { trust, credentials: new CredentialCache(2 * HOLDERS), status, replay: new MemoryReplayStore(), policy: DEFAULT_POLICY };
 
 /** The proof's signing input, signature and device key of each presentation: what the bare baseline verifies. */
-const keys = new Map<string, KeyObject>(pop.holders.map((h) => [h.credential, createPublicKey({ key: h.device.publicJwk as Record<string, string>, format: 'jwk' })]));
-function proofParts(payload: string): { key: KeyObject; input: Buffer; signature: Buffer; proof: string } {
+const keys = new Map<string, KeyObject>();
+for (const h of pop.holders) {
+  const key = createPublicKey({ key: h.device.publicJwk as Record<string, string>, format: 'jwk' });
+  keys.set(h.credential, key);
+  keys.set(h.compact.toString('latin1'), key);
+}
+interface ProofParts {
+  key: KeyObject;
+  input: Buffer;
+  signature: Buffer;
+  proof: string;
+}
+function proofParts(payload: string): ProofParts {
   const tilde = payload.indexOf('~');
   const proof = payload.slice(tilde + 1);
   const dot = proof.lastIndexOf('.');
   return { key: keys.get(payload.slice(6, tilde))!, input: Buffer.from(proof.slice(0, dot)), signature: Buffer.from(proof.slice(dot + 1), 'base64url'), proof };
 }
+/** The same for MLEG2: the proof's Sig_structure (external_aad the credential's SHA-256) and signature. */
+function compactProofParts(payload: string): ProofParts {
+  const read = readCompactPresentation(payload.slice(6));
+  if (!read.ok || read.value.proof === undefined) throw new Error('not an MLEG2 presentation');
+  const { credential, proof } = read.value;
+  const aad = createHash('sha256').update(credential.bytes).digest();
+  return { key: keys.get(credential.bytes.toString('latin1'))!, input: sigStructure(proof.protected, aad, proof.payload), signature: Buffer.from(proof.signature), proof: '' };
+}
+const partsOf = (format: PresentationFormat) => (format === 'MLEG1' ? proofParts : compactProofParts);
 
 /**
  * The least any verifier must do with a returning holder's presentation, and nothing more:
@@ -92,6 +120,7 @@ function timeLoop(n: number, fn: (i: number) => unknown): number {
 const now = Date.now();
 const warmup = pop.presentations(WARM);
 for (const p of warmup) verify(p, now, deps); // most holders are known now, as at a station by mid-morning
+for (const p of pop.presentations(WARM, undefined, 'MLEG2')) verify(p, now, deps); // and in MLEG2 as well
 const hitsBefore = deps.credentials.hits;
 const missesBefore = deps.credentials.misses;
 
@@ -99,28 +128,46 @@ const missesBefore = deps.credentials.misses;
 const rounds = 3;
 const verdicts = new Map<string, number>();
 const perCall: number[] = [];
-function measure(): { bare: number; sameKey: number; least: number; ours: number } {
-  const rates = { bare: 0, sameKey: 0, least: 0, ours: 0 };
-  for (let round = 0; round < rounds; round++) {
-    const payloads = pop.presentations(MEASURED);
-    const parts = payloads.map(proofParts);
-    const one = parts[0]!;
-    rates.sameKey += timeLoop(MEASURED, () => cryptoVerify('sha256', one.input, { key: one.key, dsaEncoding: 'ieee-p1363' }, one.signature)) / rounds;
-    rates.bare += timeLoop(MEASURED, (i) => {
+interface Rates {
+  bare: number;
+  sameKey: number;
+  least: number;
+  ours: number;
+  /** MLEG2: the bare check of each proof, and verify(). */
+  compactBare: number;
+  compactOurs: number;
+}
+function measure(): Rates {
+  const rates: Rates = { bare: 0, sameKey: 0, least: 0, ours: 0, compactBare: 0, compactOurs: 0 };
+  const bareLoop = (parts: ProofParts[]) =>
+    timeLoop(MEASURED, (i) => {
       const x = parts[i]!;
       return cryptoVerify('sha256', x.input, { key: x.key, dsaEncoding: 'ieee-p1363' }, x.signature);
     }) / rounds;
-    rates.least += timeLoop(MEASURED, (i) => leastVerifier(parts[i]!)) / rounds;
+  const verifyLoop = (payloads: string[]) => {
     const t = Date.now();
-    rates.ours += timeLoop(MEASURED, (i) => {
+    return timeLoop(MEASURED, (i) => {
       const r = verify(payloads[i]!, t, deps) as { verdict: string };
       verdicts.set(r.verdict, (verdicts.get(r.verdict) ?? 0) + 1);
     }) / rounds;
+  };
+  for (let round = 0; round < rounds; round++) {
+    const payloads = pop.presentations(MEASURED);
+    const parts = payloads.map(partsOf('MLEG1'));
+    const compact = pop.presentations(MEASURED, undefined, 'MLEG2');
+    const compactParts = compact.map(partsOf('MLEG2'));
+    const one = parts[0]!;
+    rates.sameKey += timeLoop(MEASURED, () => cryptoVerify('sha256', one.input, { key: one.key, dsaEncoding: 'ieee-p1363' }, one.signature)) / rounds;
+    rates.bare += bareLoop(parts);
+    rates.least += timeLoop(MEASURED, (i) => leastVerifier(parts[i]!)) / rounds;
+    rates.ours += verifyLoop(payloads);
+    rates.compactBare += bareLoop(compactParts);
+    rates.compactOurs += verifyLoop(compact);
   }
   return rates;
 }
 // Mid-morning: 30 000 presentations seen, the rarer holders not yet (their first presentation is a miss).
-const { bare, sameKey, least, ours } = measure();
+const { bare, sameKey, least, ours, compactBare, compactOurs } = measure();
 const hitRatio = (deps.credentials.hits - hitsBefore) / (deps.credentials.hits - hitsBefore + deps.credentials.misses - missesBefore);
 // Per call, each timed on its own (the timer's cost is in these, not in the rates above).
 for (const p of pop.presentations(20_000)) {
@@ -132,6 +179,7 @@ perCall.sort((a, b) => a - b);
 
 // Warm in the target's sense: every holder's credential already checked, so each presentation needs one signature check.
 for (const p of pop.everyone()) verify(p, now, deps);
+for (const p of pop.everyone(undefined, 'MLEG2')) verify(p, now, deps);
 const warmHitsBefore = deps.credentials.hits;
 const warmMissesBefore = deps.credentials.misses;
 const warm = measure();
@@ -145,6 +193,16 @@ const coldNow = Date.now();
 const cold = timeLoop(COLD, (i) => coldVerdicts.add((verify(newcomers[i]!, coldNow, coldDeps) as { verdict: string }).verdict));
 const imports = pop.newcomers(2000).map((p) => (JSON.parse(Buffer.from(p.split('.')[1]!, 'base64url').toString()) as { cnf: { jwk: Record<string, string> } }).cnf.jwk);
 const importRate = timeLoop(imports.length, (i) => createPublicKey({ key: imports[i]!, format: 'jwk' }));
+const compactNewcomers = pop.newcomers(COLD, undefined, 'MLEG2');
+const compactColdDeps: VerifyDeps = { ...deps, credentials: new CredentialCache(2 * COLD) };
+const compactCold = timeLoop(COLD, (i) => coldVerdicts.add((verify(compactNewcomers[i]!, coldNow, compactColdDeps) as { verdict: string }).verdict));
+const coseKeys = pop.newcomers(2000, undefined, 'MLEG2').map((p) => {
+  const read = readCompactPresentation(p.slice(6));
+  const claims = read.ok ? decodeCborMap(read.value.credential.payload, 'payload') : undefined;
+  const cnf = claims?.ok ? claims.value.get(CLAIM.cnf) : undefined;
+  return cnf instanceof Map ? cnf.get(CNF_COSE_KEY) : undefined;
+});
+const compressedImportRate = timeLoop(coseKeys.length, (i) => importCoseKey(coseKeys[i]));
 
 // The pool: the same work on 1 thread (in this thread) and on N threads, batches of 100 kept in flight.
 async function poolRate(threads: number): Promise<number> {
@@ -188,6 +246,14 @@ const figures: Figure[] = [
   { name: '  of which issuer-signature cache hits', value: warmHitRatio * 100, unit: '%' },
   { name: 'cold: every credential new (2 signature checks + a key import)', value: cold, unit: '/s', ratio: cold / bare, baseline: 'baseline' },
   { name: 'reference: importing a device key (createPublicKey, JWK)', value: importRate, unit: '/s', ratio: importRate / bare, baseline: 'baseline' },
+  { name: 'MLEG2 baseline: bare crypto.verify of each proof\'s Sig_structure', value: compactBare, unit: '/s', ratio: compactBare / bare, baseline: 'baseline' },
+  { name: 'MLEG2 verify(): Zipf holders after 30 000 presentations', value: compactOurs, unit: '/s', ratio: compactOurs / ours, baseline: 'verify(): fresh presentations, Zipf holders after 30 000 presentations' },
+  { name: '  against its own baseline', value: compactOurs, unit: '/s', ratio: compactOurs / compactBare, baseline: 'MLEG2 baseline: bare crypto.verify of each proof\'s Sig_structure' },
+  { name: 'MLEG2 baseline, second run', value: warm.compactBare, unit: '/s', ratio: warm.compactBare / warm.bare, baseline: 'baseline, second run' },
+  atLeastRatio('MLEG2 verify(): every credential cached (warm), against MLEG1 warm', warm.compactOurs, '/s', 'verify(): fresh presentations, every credential cached (warm)', warm.ours, 1.0),
+  { name: '  against its own baseline', value: warm.compactOurs, unit: '/s', ratio: warm.compactOurs / warm.compactBare, baseline: 'MLEG2 baseline, second run' },
+  { name: 'MLEG2 cold: every credential new', value: compactCold, unit: '/s', ratio: compactCold / cold, baseline: 'cold: every credential new (2 signature checks + a key import)' },
+  { name: 'reference: importing a compressed COSE device key (decompress, JWK)', value: compressedImportRate, unit: '/s', ratio: compressedImportRate / importRate, baseline: 'reference: importing a device key (createPublicKey, JWK)' },
   { name: `pool, 1 thread (batches of 100)`, value: onOne, unit: '/s', ratio: onOne / bare, baseline: 'baseline' },
   { ...atLeastRatio(`pool, ${Math.max(2, cores)} threads (batches of 100)`, onAll, '/s', 'pool, 1 thread', onOne, 1.7) },
 ];

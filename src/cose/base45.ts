@@ -6,8 +6,8 @@
  */
 export const BASE45_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
-/** Character code → its value, -1 outside the alphabet. */
-const VALUE = new Int8Array(128).fill(-1);
+/** Byte → its value, -1 outside the alphabet. */
+const VALUE = new Int8Array(256).fill(-1);
 for (let i = 0; i < BASE45_ALPHABET.length; i++) VALUE[BASE45_ALPHABET.charCodeAt(i)] = i;
 
 export function encodeBase45(bytes: Uint8Array): string {
@@ -26,17 +26,24 @@ export function encodeBase45(bytes: Uint8Array): string {
   return out;
 }
 
-/** The bytes `text` encodes, or undefined when it is not strict base45. */
+/**
+ * The bytes `text` encodes, or undefined when it is not strict base45. Reads the text's
+ * bytes, not its characters: ~1.1 µs for 720 characters against ~1.7 µs with charCodeAt
+ * (bench/cbor.bench.ts has the whole decode).
+ */
 export function decodeBase45(text: string): Buffer | undefined {
   const length = text.length;
   if (length % 3 === 1) return undefined;
+  // As UTF-8 so that a character beyond ASCII makes more bytes than characters (latin1 would fold it onto one).
+  const src = Buffer.from(text, 'utf8');
+  if (src.length !== length) return undefined;
   const out = Buffer.allocUnsafe(Math.floor(length / 3) * 2 + (length % 3 === 2 ? 1 : 0));
   let o = 0;
   let i = 0;
   for (; i + 2 < length; i += 3) {
-    const c = value(text, i);
-    const d = value(text, i + 1);
-    const e = value(text, i + 2);
+    const c = VALUE[src[i]!]!;
+    const d = VALUE[src[i + 1]!]!;
+    const e = VALUE[src[i + 2]!]!;
     if ((c | d | e) < 0) return undefined;
     const n = c + d * 45 + e * 2025;
     if (n > 0xffff) return undefined;
@@ -44,17 +51,12 @@ export function decodeBase45(text: string): Buffer | undefined {
     out[o++] = n & 0xff;
   }
   if (i < length) {
-    const c = value(text, i);
-    const d = value(text, i + 1);
+    const c = VALUE[src[i]!]!;
+    const d = VALUE[src[i + 1]!]!;
     if ((c | d) < 0) return undefined;
     const n = c + d * 45;
     if (n > 0xff) return undefined;
     out[o] = n;
   }
   return out;
-}
-
-function value(text: string, i: number): number {
-  const code = text.charCodeAt(i);
-  return code < 128 ? VALUE[code]! : -1;
 }

@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import type { JwsAlg } from '../jws/signature.js';
 import { createSignature } from '../jws/signature.js';
 import type { Parsed } from '../jws/compact.js';
-import { CborError, CborRaw, CborTagged, decodeCborMap, encodeCbor, encodeHead, type CborInput, type CborKey, type CborMap, type CborReader } from './cbor.js';
+import { CborError, CborRaw, CborTagged, decodeCborMap, encodeCbor, type CborInput, type CborKey, type CborMap, type CborReader } from './cbor.js';
 
 export const COSE_SIGN1_TAG = 18;
 /** The tag's initial byte: major type 6, argument 18. */
@@ -57,22 +57,47 @@ function byteString(reader: CborReader, what: string): Buffer {
   }
 }
 
-/** ["Signature1", protected, external_aad, payload], serialised: the bytes a COSE_Sign1 signature covers. */
+/**
+ * ["Signature1", protected, external_aad, payload], serialised: the bytes a COSE_Sign1
+ * signature covers. Written into one buffer (it is made for every proof checked).
+ */
 export function sigStructure(protectedBytes: Uint8Array, externalAad: Uint8Array, payload: Uint8Array): Buffer {
-  const parts = [
-    SIG_STRUCTURE_HEAD,
-    encodeHead(2, protectedBytes.length),
-    protectedBytes,
-    encodeHead(2, externalAad.length),
-    externalAad,
-    encodeHead(2, payload.length),
-    payload,
-  ];
-  return Buffer.concat(parts);
+  const length = SIG_STRUCTURE_HEAD.length + byteStringLength(protectedBytes) + byteStringLength(externalAad) + byteStringLength(payload);
+  const out = Buffer.allocUnsafe(length);
+  SIG_STRUCTURE_HEAD.copy(out, 0);
+  let at = writeByteString(out, SIG_STRUCTURE_HEAD.length, protectedBytes);
+  at = writeByteString(out, at, externalAad);
+  writeByteString(out, at, payload);
+  return out;
 }
 
 /** The array head and the context string "Signature1". */
 const SIG_STRUCTURE_HEAD = Buffer.concat([Buffer.from([ARRAY_OF_4]), encodeCbor('Signature1')]);
+
+function byteStringLength(bytes: Uint8Array): number {
+  const n = bytes.length;
+  return n + (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+}
+
+/** A byte string's head and contents at `at`; returns where it ends. */
+function writeByteString(out: Buffer, at: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n < 24) out[at++] = 0x40 | n;
+  else if (n < 0x100) {
+    out[at++] = 0x58;
+    out[at++] = n;
+  } else if (n < 0x10000) {
+    out[at++] = 0x59;
+    out.writeUInt16BE(n, at);
+    at += 2;
+  } else {
+    out[at++] = 0x5a;
+    out.writeUInt32BE(n, at);
+    at += 4;
+  }
+  out.set(bytes, at);
+  return at + n;
+}
 
 export interface SignOptions {
   alg: JwsAlg;
