@@ -139,8 +139,10 @@ const CONDITIONS: { name: string; shot: (random: () => number) => Omit<CameraSho
   { name: 'far (phone 0.36 of full size)', shot: (r) => ({ phones: [placed(560 + 160 * r(), 420 + 120 * r(), 0.36, -15 + 30 * r())] }) },
   { name: 'very far (0.26)', shot: (r) => ({ phones: [placed(560 + 160 * r(), 420 + 120 * r(), 0.26, -15 + 30 * r())] }) },
   { name: 'very far (0.21)', shot: (r) => ({ phones: [placed(560 + 160 * r(), 420 + 120 * r(), 0.21, -15 + 30 * r())] }) },
+  { name: 'very far (0.17)', shot: (r) => ({ phones: [placed(560 + 160 * r(), 420 + 120 * r(), 0.17, -15 + 30 * r())] }) },
   { name: 'tilted back and sideways (0.45)', shot: (r) => ({ phones: [placed(640, 480, 0.45, -20 + 40 * r(), 0.3 + 0.1 * r(), 0.2 + 0.1 * r())] }) },
   { name: 'dim, noisy, soft (0.45)', shot: (r) => ({ phones: [placed(640, 480, 0.45, -10 + 20 * r())], dim: 0.22, noise: 5, blur: 0.9, jpeg: 75 }) },
+  { name: 'dimmer, noisy, soft (0.45)', shot: (r) => ({ phones: [placed(640, 480, 0.45, -10 + 20 * r())], dim: 0.12, noise: 5, blur: 0.9, jpeg: 75 }) },
 ];
 const one = new World({ format: 'MLEG1' });
 const two = new World({ format: 'MLEG2' });

@@ -162,17 +162,9 @@ export class CborReader {
   }
 
   #text(length: number): string {
-    const view = this.#bytes(length);
-    for (let i = 0; i < view.length; i++) {
-      if (view[i]! >= 0x80) {
-        try {
-          return utf8.decode(view);
-        } catch {
-          throw new CborError('text that is not UTF-8');
-        }
-      }
-    }
-    return view.toString('latin1');
+    const text = utf8Text(this.#bytes(length));
+    if (text === undefined) throw new CborError('text that is not UTF-8');
+    return text;
   }
 
   #simple(info: number): CborValue {
@@ -189,6 +181,20 @@ export class CborReader {
     }
     throw new CborError(info === 23 ? 'undefined' : `simple value ${info}`);
   }
+}
+
+/** Bytes as strict UTF-8 text (a byte-order mark kept), or undefined when they are not UTF-8. ASCII skips the decoder. */
+export function utf8Text(bytes: Uint8Array): string | undefined {
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! >= 0x80) {
+      try {
+        return utf8.decode(bytes);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
 function halfFloat(bits: number): number {

@@ -5,7 +5,7 @@
  * the same order: MALFORMED, then UNKNOWN_ISSUER, then BAD_SIGNATURE.
  */
 import { createHash } from 'node:crypto';
-import { decodeCborMap, isByteString, isCborMap, textKeyedObject, type CborMap, type CborValue } from '../cose/cbor.js';
+import { decodeCborMap, isByteString, isCborMap, textKeyedObject, utf8Text, type CborMap, type CborValue } from '../cose/cbor.js';
 import { importCoseKey, jwsAlgOf } from '../cose/cose-key.js';
 import { protectedHeader, sigStructure, type CoseSign1 } from '../cose/cose-sign1.js';
 import { CLAIM, CNF_COSE_KEY, HEADER } from '../cose/cwt.js';
@@ -15,9 +15,8 @@ import { isDateSeconds, parseCredentialFacts } from './claims.js';
 import { verifiedCredential, type CredentialOutcome } from './credential.js';
 
 const NO_AAD = Buffer.alloc(0);
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** The CWT claims of SPEC 11 under the names SPEC 2 gives them; `cti` is its base64url `jti`. */
+/** The claims SPEC 11 keeps under their SPEC 2 names (text labels), besides `org`. */
 const TEXT_CLAIMS = ['doc', 'given_name', 'family_name', 'birthdate', 'doc_no'] as const;
 
 export function checkCompactCredential(c: CoseSign1, trust: TrustList): CredentialOutcome {
@@ -38,7 +37,7 @@ export function checkCompactCredential(c: CoseSign1, trust: TrustList): Credenti
   const device = importCoseKey(isCborMap(cnf) ? cnf.get(CNF_COSE_KEY) : undefined);
   if (!device.ok) return malformed(`claim cnf (8) {1: COSE_Key}: the key ${device.reason}`);
 
-  const kidText = textOf(kid);
+  const kidText = utf8Text(kid);
   const key = kidText === undefined ? undefined : trust.keys.get(kidText);
   if (key === undefined) return { ok: false, verdict: 'UNKNOWN_ISSUER', reason: `no trusted key with kid ${kidText === undefined ? 'of these bytes' : JSON.stringify(kidText)}` };
   if (key.iss !== claims.value.iss) {
@@ -78,12 +77,4 @@ function readClaims(m: CborMap) {
 /** A text-keyed map as an object; null for a value that is there but not one (so the reason says "must be", not "is missing"). */
 function asObject(value: CborValue | undefined): Record<string, CborValue> | null | undefined {
   return value === undefined ? undefined : (textKeyedObject(value) ?? null);
-}
-
-function textOf(bytes: Buffer): string | undefined {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
 }

@@ -144,16 +144,7 @@ export class World {
    * jti → 7 …, other names text labels), see compactChanges().
    */
   credential(o: Partial<CredentialOptions> = {}): string {
-    const options: CredentialOptions = {
-      issuer: this.issuer,
-      student: STUDENT,
-      device: this.device.publicJwk,
-      status: { uri: STATUS_URI, idx: IDX.valid },
-      iat: NOW_S - 30 * DAY,
-      exp: NOW_S + 300 * DAY,
-      jti: CREDENTIAL_ID,
-      ...o,
-    };
+    const options: CredentialOptions = { ...this.#credentialDefaults(), ...o };
     if (this.format === 'MLEG1') return issueCredential(options);
     const { header, claims, ...rest } = options;
     const compact: CompactCredentialOptions = rest;
@@ -164,16 +155,12 @@ export class World {
 
   /** The MLEG2 form with COSE hooks the SPEC 2 names cannot express (tag, unprotected header, uncompressed key…). */
   compactCredential(o: Partial<CompactCredentialOptions> = {}): string {
-    return issueCompactCredential({
-      issuer: this.issuer,
-      student: STUDENT,
-      device: this.device.publicJwk,
-      status: { uri: STATUS_URI, idx: IDX.valid },
-      iat: NOW_S - 30 * DAY,
-      exp: NOW_S + 300 * DAY,
-      jti: CREDENTIAL_ID,
-      ...o,
-    }).toString('base64url');
+    return issueCompactCredential({ ...this.#credentialDefaults(), ...o }).toString('base64url');
+  }
+
+  /** A VALID credential's options: the world's issuer, student, device and status list, valid for 300 more days. */
+  #credentialDefaults() {
+    return { issuer: this.issuer, student: STUDENT, device: this.device.publicJwk, status: { uri: STATUS_URI, idx: IDX.valid }, iat: NOW_S - 30 * DAY, exp: NOW_S + 300 * DAY, jti: CREDENTIAL_ID };
   }
 
   proof(credential: string, o: ProofOptions = {}, device: SigningKey = this.device): string {
