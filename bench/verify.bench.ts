@@ -9,25 +9,23 @@
  * (CBOR/COSE, base45), measured in the same rounds against their own bare baseline and
  * against MLEG1 (target: MLEG2 at least as fast as MLEG1, warm).
  */
-import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../src/config/config.js';
 import { decodeCborMap } from '../src/cose/cbor.js';
 import { importCoseKey } from '../src/cose/cose-key.js';
-import { sigStructure } from '../src/cose/cose-sign1.js';
 import { CLAIM, CNF_COSE_KEY } from '../src/cose/cwt.js';
 import { readCompactPresentation } from '../src/verify/compact-presentation.js';
 import type { PresentationFormat } from '../src/verify/payload.js';
 import { createLogger } from '../src/logger.js';
-import { MemoryReplayStore } from '../src/replay/replay-store.js';
-import { StatusLists } from '../src/status/status-lists.js';
-import { loadTrustList } from '../src/trust/trust-store.js';
 import { Verifier } from '../src/verifier.js';
 import { CredentialCache } from '../src/verify/credential-cache.js';
 import { verify, type VerifyDeps } from '../src/verify/verify.js';
-import { DEFAULT_POLICY } from '../test/helpers/world.js';
 import { exposedGc, percentile } from './measure.js';
+import { proofParts, type ProofParts } from './proof-parts.js';
+import { benchDeps } from './verify-deps.js';
 import { Population } from './population.js';
 import { atLeastRatio, writeReport, type Figure } from './report.js';
 
@@ -40,52 +38,9 @@ const CHUNK = 2_000;
 
 const log = createLogger('silent');
 const pop = new Population({ holders: HOLDERS });
-const site = pop.writeSite({ workers: 1 });
-const config = loadConfig(site.configFile);
-const trust = loadTrustList(config.trust.file);
-const status = new StatusLists({
-  trust: () => trust,
-  allowHttp: false,
-  maxAgeSeconds: config.status.maxAgeSeconds,
-  refreshSeconds: 3600,
-  timeoutMs: 1000,
-  maxBytes: 1 << 20,
-  maxRedirects: 0,
-  files: config.status.files,
-  archive: undefined,
-  log,
-});
-status.start();
-const deps: VerifyDeps = { trust, credentials: new CredentialCache(2 * HOLDERS), status, replay: new MemoryReplayStore(), policy: DEFAULT_POLICY };
+const { deps, config, close } = benchDeps(pop, 2 * HOLDERS);
 
-/** The proof's signing input, signature and device key of each presentation: what the bare baseline verifies. */
-const keys = new Map<string, KeyObject>();
-for (const h of pop.holders) {
-  const key = createPublicKey({ key: h.device.publicJwk as Record<string, string>, format: 'jwk' });
-  keys.set(h.credential, key);
-  keys.set(h.compact.toString('latin1'), key);
-}
-interface ProofParts {
-  key: KeyObject;
-  input: Buffer;
-  signature: Buffer;
-  proof: string;
-}
-function proofParts(payload: string): ProofParts {
-  const tilde = payload.indexOf('~');
-  const proof = payload.slice(tilde + 1);
-  const dot = proof.lastIndexOf('.');
-  return { key: keys.get(payload.slice(6, tilde))!, input: Buffer.from(proof.slice(0, dot)), signature: Buffer.from(proof.slice(dot + 1), 'base64url'), proof };
-}
-/** The same for MLEG2: the proof's Sig_structure (external_aad the credential's SHA-256) and signature. */
-function compactProofParts(payload: string): ProofParts {
-  const read = readCompactPresentation(payload.slice(6));
-  if (!read.ok || read.value.proof === undefined) throw new Error('not an MLEG2 presentation');
-  const { credential, proof } = read.value;
-  const aad = createHash('sha256').update(credential.bytes).digest();
-  return { key: keys.get(credential.bytes.toString('latin1'))!, input: sigStructure(proof.protected, aad, proof.payload), signature: Buffer.from(proof.signature), proof: '' };
-}
-const partsOf = (format: PresentationFormat) => (format === 'MLEG1' ? proofParts : compactProofParts);
+const partsOf = (format: PresentationFormat) => (payload: string) => proofParts(payload, format, pop);
 
 /**
  * The least any verifier must do with a returning holder's presentation, and nothing more:
@@ -241,11 +196,28 @@ async function poolRate(threads: number): Promise<number> {
   if (valid !== payloads.length) throw new Error(`pool: ${valid} of ${payloads.length} VALID`);
   return perSecond;
 }
+/**
+ * Each format alone, in a process of its own (bench/one-format.ts), alternating
+ * MLEG1, MLEG2, MLEG1, MLEG2 so that the machine's load falls on both; CPU time.
+ */
+function alone(format: PresentationFormat): { bare: number; ours: number } {
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./one-format.ts', import.meta.url)), format], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`one-format.ts ${format}: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { bare: number; ours: number };
+}
+const separate = { MLEG1: { bare: 0, ours: 0 }, MLEG2: { bare: 0, ours: 0 } };
+for (let i = 0; i < 2; i++) {
+  for (const format of ['MLEG1', 'MLEG2'] as const) {
+    const r = alone(format);
+    separate[format].bare += r.bare / 2;
+    separate[format].ours += r.ours / 2;
+  }
+}
+
 const cores = availableParallelism();
 const onOne = await poolRate(1);
 const onAll = await poolRate(Math.max(2, cores));
-status.close();
-site.remove();
+close();
 
 const figures: Figure[] = [
   { name: 'baseline: bare crypto.verify of each presentation\'s proof', value: bare, unit: '/s' },
@@ -266,15 +238,21 @@ const figures: Figure[] = [
   { name: 'MLEG2 verify(): Zipf holders after 30 000 presentations', value: compactOurs, unit: '/s', ratio: compactOurs / ours, baseline: 'verify(): fresh presentations, Zipf holders after 30 000 presentations' },
   { name: '  against its own baseline', value: compactOurs, unit: '/s', ratio: compactOurs / compactBare, baseline: 'MLEG2 baseline: bare crypto.verify of each proof\'s Sig_structure' },
   { name: 'MLEG2 baseline, second run', value: warm.compactBare, unit: '/s', ratio: warm.compactBare / warm.bare, baseline: 'baseline, second run' },
-  atLeastRatio('MLEG2 verify(): every credential cached (warm), against MLEG1 warm', warm.compactOurs, '/s', 'verify(): fresh presentations, every credential cached (warm)', warm.ours, 1.0),
+  { name: 'MLEG2 verify(): every credential cached (warm), mixed with MLEG1 in one process', value: warm.compactOurs, unit: '/s', ratio: warm.compactOurs / warm.ours, baseline: 'verify(): fresh presentations, every credential cached (warm)' },
   { name: '  against its own baseline', value: warm.compactOurs, unit: '/s', ratio: warm.compactOurs / warm.compactBare, baseline: 'MLEG2 baseline, second run' },
   { name: 'MLEG2 cold: every credential new', value: compactCold, unit: '/s', ratio: compactCold / cold, baseline: 'cold: every credential new (2 signature checks + a key import)' },
   { name: 'reference: importing a compressed COSE device key (decompress, JWK)', value: compressedImportRate, unit: '/s', ratio: compressedImportRate / importRate, baseline: 'reference: importing a device key (createPublicKey, JWK)' },
+  { name: 'MLEG1 alone in its process: bare crypto.verify of each proof (CPU time)', value: separate.MLEG1.bare, unit: '/s' },
+  { name: 'MLEG1 alone in its process: verify(), warm (CPU time)', value: separate.MLEG1.ours, unit: '/s', ratio: separate.MLEG1.ours / separate.MLEG1.bare, baseline: 'MLEG1 alone in its process: bare crypto.verify of each proof (CPU time)' },
+  { name: 'MLEG2 alone in its process: bare crypto.verify of each proof (CPU time)', value: separate.MLEG2.bare, unit: '/s', ratio: separate.MLEG2.bare / separate.MLEG1.bare, baseline: 'MLEG1 alone in its process: bare crypto.verify of each proof (CPU time)' },
+  atLeastRatio('MLEG2 alone in its process: verify(), warm (CPU time), against MLEG1 alone', separate.MLEG2.ours, '/s', 'MLEG1 alone in its process: verify(), warm (CPU time)', separate.MLEG1.ours, 1.0),
+  { name: '  against its own bare baseline', value: separate.MLEG2.ours, unit: '/s', ratio: separate.MLEG2.ours / separate.MLEG2.bare, baseline: 'MLEG2 alone in its process: bare crypto.verify of each proof (CPU time)' },
   { name: `pool, 1 thread (batches of 100)`, value: onOne, unit: '/s', ratio: onOne / bare, baseline: 'baseline' },
   { ...atLeastRatio(`pool, ${Math.max(2, cores)} threads (batches of 100)`, onAll, '/s', 'pool, 1 thread', onOne, 1.7) },
 ];
 writeReport('verify', 'Verification core, in process', figures, [
   `verdicts of the measured presentations: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}; cold: ${[...coldVerdicts].join(', ')}`,
   `${HOLDERS} holders drawn Zipf (s = 1); ${WARM} presentations of each format before measuring; ${rounds} rounds of ${MEASURED}, baseline and verify alternating; MLEG1 and MLEG2 verify() in alternating chunks of ${CHUNK}`,
+  'each format alone: bench/one-format.ts in its own process (10 000 holders, every credential cached, 3 rounds of 40 000), MLEG1 and MLEG2 twice each, alternating; CPU time',
   `this machine: ${cores} cores`,
 ]);

@@ -10,6 +10,9 @@ export const BASE45_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 const VALUE = new Int8Array(256).fill(-1);
 for (let i = 0; i < BASE45_ALPHABET.length; i++) VALUE[BASE45_ALPHABET.charCodeAt(i)] = i;
 
+/** Where a text's bytes are put to be decoded (the longest MLEG2 payload is 3000 characters). */
+const SCRATCH = Buffer.allocUnsafe(4096);
+
 export function encodeBase45(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
@@ -34,9 +37,10 @@ export function encodeBase45(bytes: Uint8Array): string {
 export function decodeBase45(text: string): Buffer | undefined {
   const length = text.length;
   if (length % 3 === 1) return undefined;
-  // As UTF-8 so that a character beyond ASCII makes more bytes than characters (latin1 would fold it onto one).
-  const src = Buffer.from(text, 'utf8');
-  if (src.length !== length) return undefined;
+  // As UTF-8, so that a character beyond ASCII makes bytes above 0x7f, which no base45
+  // character is (latin1 would fold it onto one below); into a scratch buffer, not a new one.
+  const src = length <= SCRATCH.length ? SCRATCH : Buffer.allocUnsafe(3 * length);
+  if (src.write(text, 'utf8') !== length) return undefined;
   const out = Buffer.allocUnsafe(Math.floor(length / 3) * 2 + (length % 3 === 2 ? 1 : 0));
   let o = 0;
   let i = 0;
@@ -59,4 +63,33 @@ export function decodeBase45(text: string): Buffer | undefined {
     out[o] = n;
   }
   return out;
+}
+
+/**
+ * Byte `i` of what `text` encodes, decoding only its group (base45 groups are fixed: bytes
+ * 2g and 2g + 1 are characters 3g to 3g + 2); -1 when that group is not valid base45 or
+ * `i` is past the end. For reading a few heads without decoding the whole text.
+ */
+export function base45ByteAt(text: string, i: number): number {
+  const g = i >> 1;
+  const at = 3 * g;
+  if (i < 0 || at + 1 >= text.length) return -1;
+  const c = charValue(text, at);
+  const d = charValue(text, at + 1);
+  if (at + 2 < text.length) {
+    const e = charValue(text, at + 2);
+    if ((c | d | e) < 0) return -1;
+    const n = c + d * 45 + e * 2025;
+    if (n > 0xffff) return -1;
+    return (i & 1) === 0 ? n >> 8 : n & 0xff;
+  }
+  // The last group of an odd byte count: two characters, one byte.
+  if ((c | d) < 0 || (i & 1) === 1) return -1;
+  const n = c + d * 45;
+  return n > 0xff ? -1 : n;
+}
+
+function charValue(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  return code < 256 ? VALUE[code]! : -1;
 }

@@ -149,9 +149,18 @@ export class CborReader {
 
   /** A byte string's contents as a view of the input. */
   byteString(): Buffer {
+    const start = this.skipByteString();
+    return this.bytes.subarray(start, this.pos);
+  }
+
+  /** Passes over a byte string; returns where its contents start (they end at `pos`). */
+  skipByteString(): number {
     this.head();
     if (this.major !== 2) throw new CborError('not a byte string');
-    return this.#bytes(this.argument);
+    if (this.argument > this.end - this.pos) throw new CborError('a string longer than the bytes left');
+    const start = this.pos;
+    this.pos += this.argument;
+    return start;
   }
 
   #bytes(length: number): Buffer {
@@ -206,9 +215,9 @@ function halfFloat(bits: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-/** Exactly one item filling `bytes`. */
-export function decodeCbor(bytes: Buffer): Parsed<CborValue> {
-  const reader = new CborReader(bytes);
+/** Exactly one item filling `bytes` (or its range [start, end)). */
+export function decodeCbor(bytes: Buffer, start = 0, end = bytes.length): Parsed<CborValue> {
+  const reader = new CborReader(bytes, start, end);
   try {
     const value = reader.item();
     if (!reader.atEnd) return { ok: false, reason: `${reader.end - reader.pos} bytes after the item` };
@@ -219,9 +228,9 @@ export function decodeCbor(bytes: Buffer): Parsed<CborValue> {
   }
 }
 
-/** Exactly one item filling `bytes`, which must be a map (`what` names it in the reason). */
-export function decodeCborMap(bytes: Buffer, what: string): Parsed<CborMap> {
-  const decoded = decodeCbor(bytes);
+/** Exactly one item filling `bytes` (or its range), which must be a map (`what` names it in the reason). */
+export function decodeCborMap(bytes: Buffer, what: string, start = 0, end = bytes.length): Parsed<CborMap> {
+  const decoded = decodeCbor(bytes, start, end);
   if (!decoded.ok) return { ok: false, reason: `${what}: ${decoded.reason}` };
   if (!(decoded.value instanceof Map)) return { ok: false, reason: `${what} is not a CBOR map` };
   return { ok: true, value: decoded.value };

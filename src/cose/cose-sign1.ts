@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import type { JwsAlg } from '../jws/signature.js';
 import { createSignature } from '../jws/signature.js';
 import type { Parsed } from '../jws/compact.js';
-import { CborError, CborRaw, CborTagged, decodeCborMap, encodeCbor, type CborInput, type CborKey, type CborMap, type CborReader } from './cbor.js';
+import { CborError, CborRaw, CborTagged, decodeCborMap, encodeCbor, type CborInput, type CborKey, type CborMap, type CborReader, type CborValue } from './cbor.js';
 
 export const COSE_SIGN1_TAG = 18;
 /** The tag's initial byte: major type 6, argument 18. */
@@ -17,15 +17,72 @@ const TAG_18 = 0xc0 | COSE_SIGN1_TAG;
 /** An array of four: major type 4, argument 4. */
 const ARRAY_OF_4 = 0x84;
 
-export interface CoseSign1 {
+/**
+ * A COSE_Sign1 as read: where its parts lie in the decoded bytes. Views of them are made
+ * only when asked for; a proof's header and claims are decoded, and its Sig_structure
+ * written, from the ranges in place.
+ */
+export class CoseSign1 {
+  #bytes: Buffer | undefined;
+  #protected: Buffer | undefined;
+  #payload: Buffer | undefined;
+  #signature: Buffer | undefined;
+
+  constructor(
+    /** The bytes the item was read from. */
+    readonly source: Buffer,
+    /** The item's range in `source`, its tag included. */
+    readonly start: number,
+    readonly end: number,
+    /** [start, end) of the protected header's bytes, the payload's and the signature's. */
+    private readonly ranges: readonly [number, number, number, number, number, number],
+    readonly unprotected: ReadonlyMap<CborKey, CborValue>,
+  ) {}
+
   /** The item exactly as it appears, its tag included. */
-  bytes: Buffer;
+  get bytes(): Buffer {
+    return (this.#bytes ??= this.source.subarray(this.start, this.end));
+  }
+
   /** The protected header's serialised map (a zero-length string means an empty header). */
-  protected: Buffer;
-  unprotected: CborMap;
-  payload: Buffer;
-  signature: Buffer;
+  get protected(): Buffer {
+    return (this.#protected ??= this.source.subarray(this.ranges[0], this.ranges[1]));
+  }
+
+  get payload(): Buffer {
+    return (this.#payload ??= this.source.subarray(this.ranges[2], this.ranges[3]));
+  }
+
+  get signature(): Buffer {
+    return (this.#signature ??= this.source.subarray(this.ranges[4], this.ranges[5]));
+  }
+
+  /** The protected header as a map, decoded in place: a zero-length string is the empty header (RFC 9052 section 3). */
+  decodeProtected(): Parsed<CborMap> {
+    const [start, end] = this.ranges;
+    return start === end ? { ok: true, value: new Map() } : decodeCborMap(this.source, 'protected header', start, end);
+  }
+
+  /** The payload as a map, decoded in place. */
+  decodePayload(): Parsed<CborMap> {
+    return decodeCborMap(this.source, 'payload', this.ranges[2], this.ranges[3]);
+  }
+
+  /** The Sig_structure its signature covers, with `externalAad`, written from the parts in place. */
+  toBeSigned(externalAad: Uint8Array): Buffer {
+    const [ps, pe, ys, ye] = this.ranges;
+    return writeSigStructure(this.source, ps, pe, externalAad, ys, ye);
+  }
+
+  /** The four parts, for tests and tools that change one and serialise them again (encodeSign1). */
+  parts(): { protected: Buffer; unprotected: Map<CborKey, CborInput>; payload: Buffer; signature: Buffer } {
+    return { protected: this.protected, unprotected: new Map(this.unprotected), payload: this.payload, signature: this.signature };
+  }
 }
+
+/** The unprotected header of nearly every COSE_Sign1, `{}`: one shared, read-only. */
+const EMPTY: ReadonlyMap<CborKey, CborValue> = new Map();
+const EMPTY_MAP = 0xa0;
 
 /** Reads a COSE_Sign1 at the reader's position, tag 18 or not. Throws CborError. */
 export function readCoseSign1(reader: CborReader): CoseSign1 {
@@ -36,22 +93,25 @@ export function readCoseSign1(reader: CborReader): CoseSign1 {
     throw new CborError(reader.major === 6 ? `tag ${reader.argument}, not a COSE_Sign1 (18)` : 'not a COSE_Sign1 (an array of four)');
   }
   reader.pos++;
-  const protectedBytes = byteString(reader, 'protected header');
-  const unprotected = reader.item(1);
-  if (!(unprotected instanceof Map)) throw new CborError('COSE_Sign1 unprotected header is not a map');
-  const payload = byteString(reader, 'payload');
-  const signature = byteString(reader, 'signature');
-  return { bytes: reader.bytes.subarray(start, reader.pos), protected: protectedBytes, unprotected, payload, signature };
+  const protectedStart = byteString(reader, 'protected header');
+  const protectedEnd = reader.pos;
+  let unprotected: ReadonlyMap<CborKey, CborValue> = EMPTY;
+  if (reader.peek() === EMPTY_MAP) reader.pos++;
+  else {
+    const map = reader.item(1);
+    if (!(map instanceof Map)) throw new CborError('COSE_Sign1 unprotected header is not a map');
+    unprotected = map;
+  }
+  const payloadStart = byteString(reader, 'payload');
+  const payloadEnd = reader.pos;
+  const signatureStart = byteString(reader, 'signature');
+  return new CoseSign1(reader.bytes, start, reader.pos, [protectedStart, protectedEnd, payloadStart, payloadEnd, signatureStart, reader.pos], unprotected);
 }
 
-/** The protected header as a map: a zero-length string is the empty header (RFC 9052 section 3). */
-export function protectedHeader(sign1: CoseSign1): Parsed<CborMap> {
-  return sign1.protected.length === 0 ? { ok: true, value: new Map() } : decodeCborMap(sign1.protected, 'protected header');
-}
-
-function byteString(reader: CborReader, what: string): Buffer {
+/** Skips a byte string; returns where its contents start (they end at the reader's position). */
+function byteString(reader: CborReader, what: string): number {
   try {
-    return reader.byteString();
+    return reader.skipByteString();
   } catch (err) {
     throw err instanceof CborError ? new CborError(`COSE_Sign1 ${what}: ${err.message}`) : err;
   }
@@ -62,26 +122,33 @@ function byteString(reader: CborReader, what: string): Buffer {
  * signature covers. Written into one buffer (it is made for every proof checked).
  */
 export function sigStructure(protectedBytes: Uint8Array, externalAad: Uint8Array, payload: Uint8Array): Buffer {
-  const length = SIG_STRUCTURE_HEAD.length + byteStringLength(protectedBytes) + byteStringLength(externalAad) + byteStringLength(payload);
-  const out = Buffer.allocUnsafe(length);
+  const both = Buffer.concat([protectedBytes, payload]);
+  return writeSigStructure(both, 0, protectedBytes.length, externalAad, protectedBytes.length, both.length);
+}
+
+/** The Sig_structure of the protected header source[ps, pe) and the payload source[ys, ye). */
+function writeSigStructure(source: Buffer, ps: number, pe: number, externalAad: Uint8Array, ys: number, ye: number): Buffer {
+  const out = Buffer.allocUnsafe(SIG_STRUCTURE_HEAD.length + headLength(pe - ps) + (pe - ps) + headLength(externalAad.length) + externalAad.length + headLength(ye - ys) + (ye - ys));
   SIG_STRUCTURE_HEAD.copy(out, 0);
-  let at = writeByteString(out, SIG_STRUCTURE_HEAD.length, protectedBytes);
-  at = writeByteString(out, at, externalAad);
-  writeByteString(out, at, payload);
+  let at = writeHead(out, SIG_STRUCTURE_HEAD.length, pe - ps);
+  at += source.copy(out, at, ps, pe);
+  at = writeHead(out, at, externalAad.length);
+  out.set(externalAad, at);
+  at = writeHead(out, at + externalAad.length, ye - ys);
+  source.copy(out, at, ys, ye);
   return out;
 }
 
 /** The array head and the context string "Signature1". */
 const SIG_STRUCTURE_HEAD = Buffer.concat([Buffer.from([ARRAY_OF_4]), encodeCbor('Signature1')]);
 
-function byteStringLength(bytes: Uint8Array): number {
-  const n = bytes.length;
-  return n + (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+/** Bytes of a byte string's head for `n` bytes of contents. */
+function headLength(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
 }
 
-/** A byte string's head and contents at `at`; returns where it ends. */
-function writeByteString(out: Buffer, at: number, bytes: Uint8Array): number {
-  const n = bytes.length;
+/** A byte string's head for `n` bytes at `at`; returns where its contents go. */
+function writeHead(out: Buffer, at: number, n: number): number {
   if (n < 24) out[at++] = 0x40 | n;
   else if (n < 0x100) {
     out[at++] = 0x58;
@@ -95,8 +162,7 @@ function writeByteString(out: Buffer, at: number, bytes: Uint8Array): number {
     out.writeUInt32BE(n, at);
     at += 4;
   }
-  out.set(bytes, at);
-  return at + n;
+  return at;
 }
 
 export interface SignOptions {

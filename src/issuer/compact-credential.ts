@@ -24,6 +24,9 @@ export interface CompactCredentialOptions extends Omit<CredentialOptions, 'heade
   uncompressed?: boolean;
 }
 
+/** The credential format the issuing service names for `<id>_compact` (SPEC 11). */
+export const COMPACT_CREDENTIAL_FORMAT = 'mleg+cose';
+
 /** Bytes of a default credential id: 64 random bits, unique enough per issuer, 11 characters as a jti. */
 const CTI_BYTES = 8;
 

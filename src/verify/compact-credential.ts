@@ -5,9 +5,9 @@
  * the same order: MALFORMED, then UNKNOWN_ISSUER, then BAD_SIGNATURE.
  */
 import { createHash } from 'node:crypto';
-import { decodeCborMap, isByteString, isCborMap, textKeyedObject, utf8Text, type CborMap, type CborValue } from '../cose/cbor.js';
+import { isByteString, isCborMap, textKeyedObject, utf8Text, type CborMap, type CborValue } from '../cose/cbor.js';
 import { importCoseKey, jwsAlgOf } from '../cose/cose-key.js';
-import { protectedHeader, sigStructure, type CoseSign1 } from '../cose/cose-sign1.js';
+import type { CoseSign1 } from '../cose/cose-sign1.js';
 import { CLAIM, CNF_COSE_KEY, HEADER } from '../cose/cwt.js';
 import { verifySignature } from '../jws/signature.js';
 import type { TrustList } from '../trust/trust-list.js';
@@ -21,7 +21,7 @@ const TEXT_CLAIMS = ['doc', 'given_name', 'family_name', 'birthdate', 'doc_no'] 
 
 export function checkCompactCredential(c: CoseSign1, trust: TrustList): CredentialOutcome {
   const malformed = (reason: string): CredentialOutcome => ({ ok: false, verdict: 'MALFORMED', reason: `credential: ${reason}` });
-  const header = protectedHeader(c);
+  const header = c.decodeProtected();
   if (!header.ok) return malformed(header.reason);
   const alg = header.value.get(HEADER.alg);
   const kid = header.value.get(HEADER.kid);
@@ -29,7 +29,7 @@ export function checkCompactCredential(c: CoseSign1, trust: TrustList): Credenti
   if (!isByteString(kid) || kid.length === 0) return malformed('protected header kid (4) must be the key id as bytes');
   if (header.value.size !== 2) return malformed('protected header must be exactly {1: alg, 4: kid}');
   if (c.unprotected.size !== 0) return malformed('unprotected header must be empty');
-  const payload = decodeCborMap(c.payload, 'payload');
+  const payload = c.decodePayload();
   if (!payload.ok) return malformed(payload.reason);
   const claims = readClaims(payload.value);
   if (!claims.ok) return malformed(claims.reason);
@@ -46,7 +46,7 @@ export function checkCompactCredential(c: CoseSign1, trust: TrustList): Credenti
   if (jwsAlgOf(alg) !== key.alg) {
     return { ok: false, verdict: 'BAD_SIGNATURE', reason: `credential alg ${JSON.stringify(alg)} is not ${key.alg}, the alg of key "${key.kid}"` };
   }
-  if (!verifySignature(key.alg, key.key, sigStructure(c.protected, NO_AAD, c.payload), c.signature)) {
+  if (!verifySignature(key.alg, key.key, c.toBeSigned(NO_AAD), c.signature)) {
     return { ok: false, verdict: 'BAD_SIGNATURE', reason: 'the issuer signature does not verify' };
   }
   return { ok: true, credential: verifiedCredential(claims.value, device.value, createHash('sha256').update(c.bytes).digest()) };

@@ -5,9 +5,9 @@
  * credential is in the signature, not in a claim. Produces the same ProofClaims as an
  * MLEG1 proof (proof.ts); freshness and replay are decided once for both (verify.ts).
  */
-import { decodeCborMap, isByteString, type CborMap } from '../cose/cbor.js';
+import { isByteString, type CborMap } from '../cose/cbor.js';
 import { COSE_ALG } from '../cose/cose-key.js';
-import { protectedHeader, sigStructure, type CoseSign1 } from '../cose/cose-sign1.js';
+import type { CoseSign1 } from '../cose/cose-sign1.js';
 import { CLAIM, HEADER } from '../cose/cwt.js';
 import type { Parsed } from '../jws/compact.js';
 import { verifySignature } from '../jws/signature.js';
@@ -23,9 +23,9 @@ export interface CompactProof {
 
 /** A proof whose protected header or payload is not a CBOR map: MALFORMED (SPEC 11). */
 export function parseCompactProof(sign1: CoseSign1): Parsed<CompactProof> {
-  const header = protectedHeader(sign1);
+  const header = sign1.decodeProtected();
   if (!header.ok) return { ok: false, reason: `proof: ${header.reason}` };
-  const claims = decodeCborMap(sign1.payload, 'payload');
+  const claims = sign1.decodePayload();
   if (!claims.ok) return { ok: false, reason: `proof: ${claims.reason}` };
   return { ok: true, value: { sign1, header: header.value, claims: claims.value } };
 }
@@ -43,7 +43,7 @@ export function checkCompactProof(proof: CompactProof, credential: VerifiedCrede
   if (!isDateSeconds(iat)) return invalid('claim iat (6) must be integer seconds');
   const cti = claims.get(CLAIM.cti);
   if (!isByteString(cti) || cti.length < 16 || cti.length > 32) return invalid('claim cti (7) must be 16-32 bytes');
-  if (!verifySignature(alg, credential.device.key, sigStructure(sign1.protected, credential.hash, sign1.payload), sign1.signature)) {
+  if (!verifySignature(alg, credential.device.key, sign1.toBeSigned(credential.hash), sign1.signature)) {
     return invalid('the device signature does not verify with the credential\'s cnf key over this credential');
   }
   return { ok: true, value: { iat, jti: cti.toString('base64url') } };

@@ -2,13 +2,18 @@
  * Outcome of the issuer-signature check per credential, with its parsed claims, its
  * SHA-256 and imported device key: a returning holder costs one signature check (the
  * proof's) and little else, in either format. Looked up by the credential's signature —
- * an MLEG1 credential's last segment (86 characters), an MLEG2 credential's signature
- * bytes — and confirmed against the whole credential, so a hit is exactly the same text
- * or bytes: hashing the ~700-character text itself on every lookup cost ~0.8 µs more, and
- * hashing it with SHA-256 ~2 µs (bench/verify.bench.ts). Emptied when the trust list changes.
+ * an MLEG1 credential's last segment (86 characters), the base45 characters of an MLEG2
+ * credential's signature — and confirmed against the whole credential as presented, so a
+ * hit is exactly the same text: hashing the ~700-character text itself on every lookup
+ * cost ~0.8 µs more, and hashing it with SHA-256 ~2 µs (bench/verify.bench.ts). An MLEG2
+ * credential is known by its base45 text, so a returning one is not even decoded (the
+ * ~570 characters of it were ~0.9 µs of a presentation's ~9 µs outside the signature
+ * check). Emptied when the trust list changes.
  */
 import { LRUCache } from 'lru-cache';
+import { base45ByteAt } from '../cose/base45.js';
 import type { CoseSign1 } from '../cose/cose-sign1.js';
+import type { CredentialLayout } from './compact-presentation.js';
 import type { TrustList } from '../trust/trust-list.js';
 import { checkCompactCredential } from './compact-credential.js';
 import { checkCredential, type CredentialOutcome } from './credential.js';
@@ -16,8 +21,14 @@ import { checkCredential, type CredentialOutcome } from './credential.js';
 export const DEFAULT_CREDENTIAL_CACHE_SIZE = 10_000;
 
 interface Entry {
-  /** The credential as presented: MLEG1 text, or MLEG2 COSE_Sign1 bytes. */
-  credential: string | Buffer;
+  /**
+   * The credential as presented: MLEG1 text; for MLEG2 the base45 groups wholly the
+   * credential's (from the second group to the last before its end).
+   */
+  credential: string;
+  /** MLEG2: the credential's first byte (shares the first group with the array head) and, when it ends in the middle of a group, its last byte (else -1). */
+  firstByte: number;
+  lastByte: number;
   outcome: CredentialOutcome;
 }
 
@@ -27,11 +38,31 @@ function signatureSegment(text: string): string {
 }
 
 /**
- * An MLEG2 credential's key: its signature bytes as latin1 text behind a NUL, which no
- * MLEG1 key (base64url characters only) can start with.
+ * An MLEG2 credential's key: 24 base45 characters from within its signature (16 bytes of
+ * it), behind a NUL, which no MLEG1 key (base64url characters only) can start with.
  */
-function signatureKey(signature: Buffer): string {
-  return `\0${signature.toString('latin1')}`;
+function compactKey(text: string, layout: CredentialLayout): string {
+  const from = 3 * ((layout.signature + 1) >> 1);
+  return `\0${text.slice(from, from + 24)}`;
+}
+
+/**
+ * The text an MLEG2 entry is confirmed against: the groups from the second to the one
+ * before the credential's end falls in (the first holds the array head, which says
+ * whether a proof follows; it is compared by the credential's byte in it).
+ */
+function compactText(text: string, layout: CredentialLayout): string {
+  return text.slice(3, 3 * (layout.end >> 1));
+}
+
+/** The bytes of the two groups an MLEG2 credential shares with what is around it. */
+function edgeBytes(text: string, layout: CredentialLayout): { firstByte: number; lastByte: number } {
+  return { firstByte: base45ByteAt(text, 1), lastByte: (layout.end & 1) === 1 ? base45ByteAt(text, layout.end - 1) : -1 };
+}
+
+/** A copy, so that an entry does not keep the whole payload it was cut from alive. */
+function flat(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
 export class CredentialCache {
@@ -54,22 +85,35 @@ export class CredentialCache {
     // Another text under a cached signature (a copied signature on altered claims) is checked
     // every time and never displaces the credential that signature belongs to.
     if (cached === undefined) {
-      // A copy, so the entry does not keep the whole payload it was cut from alive.
-      const copy = Buffer.from(text, 'latin1').toString('latin1');
-      this.#lru.set(signatureSegment(copy), { credential: copy, outcome });
+      const copy = flat(text);
+      this.#lru.set(signatureSegment(copy), { credential: copy, firstByte: -1, lastByte: -1, outcome });
     }
     return outcome;
   }
 
-  /** An MLEG2 credential (COSE_Sign1), by the same rules. */
-  checkCompact(sign1: CoseSign1, trust: TrustList): CredentialOutcome {
-    const key = signatureKey(sign1.signature);
-    const cached = this.#lookup(key, trust);
-    if (cached !== undefined && typeof cached.credential !== 'string' && cached.credential.equals(sign1.bytes)) return this.#hit(cached);
+  /**
+   * An MLEG2 credential known by the payload's text (`layout` from credentialLayout): its
+   * outcome when the text holds exactly a credential checked before, else undefined (the
+   * payload is then decoded, and its credential given to checkCompact).
+   */
+  recallCompact(text: string, layout: CredentialLayout, trust: TrustList): CredentialOutcome | undefined {
+    const cached = this.#lookup(compactKey(text, layout), trust);
+    // A slice compared with ===, and a short key: startsWith and a 95-character key took ~2.1 µs more.
+    if (cached === undefined || compactText(text, layout) !== cached.credential) return undefined;
+    if (base45ByteAt(text, 1) !== cached.firstByte) return undefined;
+    if ((layout.end & 1) === 1 && base45ByteAt(text, layout.end - 1) !== cached.lastByte) return undefined;
+    return this.#hit(cached);
+  }
+
+  /** An MLEG2 credential read from the decoded payload (`text`, laid out as `layout` when it could be): checked, and remembered by its text. */
+  checkCompact(sign1: CoseSign1, trust: TrustList, text: string, layout: CredentialLayout | undefined): CredentialOutcome {
     this.misses++;
     const outcome = checkCompactCredential(sign1, trust);
-    // A copy of the bytes: the entry must not keep the whole decoded payload alive.
-    if (cached === undefined) this.#lru.set(key, { credential: Buffer.from(sign1.bytes), outcome });
+    // Remembered only where the text's layout is the credential's (it starts after the array head), and never over another credential under the same key.
+    if (layout === undefined || sign1.start !== 1 || sign1.end !== layout.end) return outcome;
+    const key = compactKey(text, layout);
+    if (this.#lookup(key, trust) !== undefined) return outcome;
+    this.#lru.set(flat(key), { credential: flat(compactText(text, layout)), ...edgeBytes(text, layout), outcome });
     return outcome;
   }
 

@@ -5,7 +5,8 @@
  */
 import { parseCompactJws, type CompactJws, type Parsed } from '../jws/compact.js';
 import type { TrustList } from '../trust/trust-list.js';
-import { readCompactPresentation } from './compact-presentation.js';
+import type { CoseSign1 } from '../cose/cose-sign1.js';
+import { credentialLayout, readCompactPresentation, readProofAfter } from './compact-presentation.js';
 import { checkCompactProof, parseCompactProof, type CompactProof } from './compact-proof.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { CredentialOutcome, VerifiedCredential } from './credential.js';
@@ -29,11 +30,22 @@ export function readPresentation(payload: string, cache: CredentialCache, trust:
     if (!parsed.ok) return { ok: false, reason: `proof: ${parsed.reason}` };
     return { ok: true, format: 'MLEG1', credential, proof: { format: 'MLEG1', jws: parsed.value } };
   }
-  const read = readCompactPresentation(split.text);
-  if (!read.ok) return read;
-  const credential = cache.checkCompact(read.value.credential, trust);
-  if (read.value.proof === undefined) return { ok: true, format: 'MLEG2', credential, proof: undefined };
-  const parsed = parseCompactProof(read.value.proof);
+  // A returning credential is known by its text: only the proof after it is decoded.
+  const layout = credentialLayout(split.text);
+  const known = layout === undefined ? undefined : cache.recallCompact(split.text, layout, trust);
+  let credential: CredentialOutcome;
+  let proof: CoseSign1 | undefined;
+  if (known !== undefined) {
+    const rest = readProofAfter(split.text, layout!);
+    if (!rest.ok) return rest;
+    [credential, proof] = [known, rest.value];
+  } else {
+    const read = readCompactPresentation(split.text);
+    if (!read.ok) return read;
+    [credential, proof] = [cache.checkCompact(read.value.credential, trust, split.text, layout), read.value.proof];
+  }
+  if (proof === undefined) return { ok: true, format: 'MLEG2', credential, proof: undefined };
+  const parsed = parseCompactProof(proof);
   if (!parsed.ok) return parsed;
   return { ok: true, format: 'MLEG2', credential, proof: { format: 'MLEG2', cose: parsed.value } };
 }

@@ -53,3 +53,11 @@ t.test('keys of both signs of y, and Ed25519, round-trip; what we sign verifies'
   }
   t.same([...signs].sort(), [false, true], 'both signs of y met');
 });
+
+t.test('the Sig_structure is the CBOR array ["Signature1", protected, aad, payload] at every length of head', async (t) => {
+  const { randomBytes } = await import('node:crypto');
+  for (const n of [0, 5, 23, 24, 255, 256, 1000, 65535, 65536]) {
+    const [p, a, y] = [randomBytes(n % 30), randomBytes(n % 40), randomBytes(n)];
+    t.ok(sigStructure(p, a, y).equals(encodeCbor(['Signature1', p, a, y])), `payload of ${n} bytes`);
+  }
+});

@@ -204,7 +204,7 @@ export class World {
 
   withSignature(token: string, signature: Buffer): string {
     if (this.format === 'MLEG1') return withSignature(token, signature);
-    return encodeSign1({ ...readCose(token), signature }).toString('base64url');
+    return encodeSign1({ ...readCose(token).parts(), signature }).toString('base64url');
   }
 
   /** The credential with claims changed (SPEC 2 names) and its signature kept: a forgery. */
@@ -218,7 +218,7 @@ export class World {
       if (v === undefined) changed.delete(k);
       else changed.set(k, v);
     }
-    return encodeSign1({ ...sign1, payload: encodeCbor(changed) }).toString('base64url');
+    return encodeSign1({ ...sign1.parts(), payload: encodeCbor(changed) }).toString('base64url');
   }
 
   /** Verifies at the world's clock; the status lists are cached, so this is synchronous. */

@@ -296,3 +296,33 @@ t.test('the payload itself', async (t) => {
 function nested(depth: number): CborInput {
   return depth === 0 ? 0 : [nested(depth - 1)];
 }
+
+t.test('the credential cache knows a returning MLEG2 credential by its text, and only that credential', async (t) => {
+  const fresh = new World({ format: 'MLEG2' });
+  t.teardown(() => fresh.close());
+  const cache = fresh.deps.credentials;
+  const layoutEnd = (cred: string) => bytesOf(cred).length + 1;
+  // Credentials ending on either side of a base45 group boundary (their byte count's parity).
+  const ends = new Set<number>();
+  for (const given_name of ['Ola', 'Olaf']) {
+    const cred = fresh.compactCredential({ student: { ...STUDENT, given_name }, jti: `${given_name.padEnd(4, '-')}0001` });
+    ends.add(layoutEnd(cred) % 2);
+    const misses = cache.misses;
+    for (let i = 0; i < 3; i++) t.equal(fresh.verify(fresh.present(cred, { jti: id(`${given_name}-${i}`) })).verdict, 'VALID', `${given_name}: presentation ${i + 1}`);
+    t.equal(cache.misses - misses, 1, `${given_name}: one issuer-signature check for three presentations`);
+    t.equal(fresh.verify(fresh.bare(cred)).verdict, 'PROOF_MISSING', `${given_name}: the same credential alone is known too`);
+    t.equal(cache.misses - misses, 1, `${given_name}: without another check`);
+    const proof = bytesOf(fresh.proof(cred, { jti: id(`${given_name}-tail`) }));
+    t.equal(fresh.verify(payloadOf([bytesOf(cred), proof], undefined, Buffer.from([0]))).verdict, 'MALFORMED', `${given_name}: known credential, a byte after the array`);
+    t.equal(fresh.verify(payloadOf([bytesOf(cred), proof.subarray(0, -1)])).verdict, 'MALFORMED', `${given_name}: known credential, its proof cut short`);
+    t.equal(fresh.verify(payloadOf([bytesOf(cred), proof, proof])).verdict, 'MALFORMED', `${given_name}: known credential, three elements`);
+    t.equal(fresh.verify(`${fresh.present(cred, { jti: id(`${given_name}-txt`) })}a`).verdict, 'MALFORMED', `${given_name}: known credential, a character outside base45 after it`);
+    // The credential's last signature byte changed: when the credential ends in the middle of a
+    // group that byte is all that differs in its text's groups, the proof's first byte beside it.
+    const sig = Buffer.from(fresh.signatureOf(cred));
+    sig[63]! ^= 0x01;
+    t.equal(fresh.verify(fresh.present(fresh.withSignature(cred, sig), { jti: id(`${given_name}-sig`) })).verdict, 'BAD_SIGNATURE', `${given_name}: its last signature byte changed`);
+    t.equal(fresh.verify(fresh.present(cred, { jti: id(`${given_name}-after`) })).verdict, 'VALID', `${given_name}: and the genuine one still known`);
+  }
+  t.same([...ends].sort(), [0, 1], 'both parities met');
+});
