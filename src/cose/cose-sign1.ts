@@ -1,8 +1,8 @@
 /**
  * COSE_Sign1 (RFC 9052 section 4.2): `[protected: bstr, unprotected: map, payload: bstr,
- * signature: bstr]`, tag 18 optional. Read with its exact bytes, which is what a proof
- * binds and what the credential cache confirms against; the protected header and payload
- * stay undecoded bytes until a check needs them. Signed over the Sig_structure
+ * signature: bstr]`, tag 18 optional. Read with where its exact bytes lie (what a proof
+ * binds); the protected header and payload stay undecoded bytes until a check needs
+ * them. Signed over the Sig_structure
  * `["Signature1", protected, external_aad, payload]` (section 4.4).
  */
 import type { KeyObject } from 'node:crypto';
