@@ -64,6 +64,7 @@ export const ERRORS = {
   STATUS_INDEX_INVALID: { summary: 'a status index outside the issuer\'s status list, or not yet issued', exit: 2 },
   STATUS_VALUE_UNFIT: { summary: 'a status the list cannot hold (suspension on a 1-bit list)', exit: 2 },
   KEY_INVALID: { summary: 'a key file that is not a usable private or public JWK', exit: 2 },
+  CREDENTIAL_FILE_INVALID: { summary: 'a credential file (mleg wallet present) that holds neither a compact JWS (MLEG1) nor the base64url of a COSE_Sign1 (MLEG2)', exit: 2 },
 
   // The issuing service (mleg issuer serve; OAuth routes answer OpenID4VCI's own error codes).
   DATABASE_INVALID: { summary: 'the issuing database cannot be opened or migrated, or was written by a newer mleg (the message says which)' },
