@@ -31,8 +31,8 @@ export function encodeBase45(bytes: Uint8Array): string {
 
 /**
  * The bytes `text` encodes, or undefined when it is not strict base45. Reads the text's
- * bytes, not its characters: ~1.1 µs for 720 characters against ~1.7 µs with charCodeAt
- * (bench/cbor.bench.ts has the whole decode).
+ * bytes, not its characters, which measured quicker than charCodeAt
+ * (bench/results/findings.md; bench/cbor.bench.ts has the whole decode).
  */
 export function decodeBase45(text: string): Buffer | undefined {
   const length = text.length;

@@ -55,8 +55,8 @@ export function importCoseKey(value: CborValue | undefined): Parsed<PublicKey> {
     if (alg === 'EdDSA') jwk = { kty: 'OKP', crv: 'Ed25519', x: x.toString('base64url') };
     else if (isByteString(y)) jwk = { kty: 'EC', crv: 'P-256', x: x.toString('base64url'), y: y.toString('base64url') };
     else {
-      // Decompressed by OpenSSL, then imported as a JWK: ~160 µs in all, against ~200 µs for
-      // a DER key with the compressed point and ~95 µs for an uncompressed JWK (bench/verify.bench.ts).
+      // Decompressed by OpenSSL, then imported as a JWK: quicker than a DER key with the compressed
+      // point, once per credential (bench/results/findings.md).
       const point = ECDH.convertKey(Buffer.concat([Buffer.from([y ? 3 : 2]), x]), 'prime256v1', undefined, undefined, 'uncompressed') as Buffer;
       jwk = { kty: 'EC', crv: 'P-256', x: x.toString('base64url'), y: point.subarray(33).toString('base64url') };
     }

@@ -4,11 +4,10 @@
  * proof's) and little else, in either format. Looked up by the credential's signature —
  * an MLEG1 credential's last segment (86 characters), the base45 characters of an MLEG2
  * credential's signature — and confirmed against the whole credential as presented, so a
- * hit is exactly the same text: hashing the ~700-character text itself on every lookup
- * cost ~0.8 µs more, and hashing it with SHA-256 ~2 µs (bench/verify.bench.ts). An MLEG2
- * credential is known by its base45 text, so a returning one is not even decoded (the
- * ~570 characters of it were ~0.9 µs of a presentation's ~9 µs outside the signature
- * check). Emptied when the trust list changes.
+ * hit is exactly the same text: hashing the whole text on every lookup, or SHA-256 of it,
+ * cost more (bench/results/findings.md). An MLEG2 credential is known by its base45 text,
+ * so a returning one is not even decoded (decoding it was a tenth of a presentation's work
+ * outside the signature check). Emptied when the trust list changes.
  */
 import { LRUCache } from 'lru-cache';
 import { base45ByteAt } from '../cose/base45.js';
@@ -98,7 +97,7 @@ export class CredentialCache {
    */
   recallCompact(text: string, layout: CredentialLayout, trust: TrustList): CredentialOutcome | undefined {
     const cached = this.#lookup(compactKey(text, layout), trust);
-    // A slice compared with ===, and a short key: startsWith and a 95-character key took ~2.1 µs more.
+    // A slice compared with ===, and a short key: startsWith and a longer key measured slower (bench/results/findings.md).
     if (cached === undefined || compactText(text, layout) !== cached.credential) return undefined;
     if (base45ByteAt(text, 1) !== cached.firstByte) return undefined;
     if ((layout.end & 1) === 1 && base45ByteAt(text, layout.end - 1) !== cached.lastByte) return undefined;

@@ -25,8 +25,8 @@ export type SplitPayload =
 /**
  * One terminator (CR, LF or CRLF) and an AIM identifier (]Q1-]Q6) are dropped, nothing
  * else: a space at either end is data (base45 has one). Works on indices, not on replaced
- * copies: a `$`-anchored regex scans the whole ~1.3 KB payload, which cost more than
- * everything else here (bench/verify.bench.ts).
+ * copies: a `$`-anchored regex scans the whole payload, which cost more than everything
+ * else here (bench/results/findings.md).
  */
 export function splitPayload(raw: string): SplitPayload {
   const last = raw.charCodeAt(raw.length - 1);
