@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
 import { VerifierPool } from './pool/verifier-pool.js';
-import { MemoryReplayStore } from './replay/replay-store.js';
+import { MemoryReplayStore, type ReplayStore } from './replay/replay-store.js';
 import { StatusArchive } from './status/status-archive.js';
 import { StatusLists } from './status/status-lists.js';
 import { TrustStore } from './trust/trust-store.js';
@@ -24,6 +24,8 @@ export interface VerifierOptions {
    * for `mleg serve`. A single verification (`mleg verify`) is quicker without.
    */
   threads?: boolean;
+  /** Replay memory (default: this process's own); `mleg serve` with `replay.store: "redis"` gives the fleet's shared store. */
+  replay?: ReplayStore;
 }
 
 export class Verifier {
@@ -31,7 +33,7 @@ export class Verifier {
   readonly status: StatusLists;
   /** This thread's credential cache (all of it without threads). */
   readonly credentials: CredentialCache;
-  readonly replay = new MemoryReplayStore();
+  readonly replay: ReplayStore;
   /** Present when verifications run on threads (src/pool/). */
   readonly pool: VerifierPool | undefined;
   readonly #deps: VerifyDeps;
@@ -45,6 +47,7 @@ export class Verifier {
     this.#log = log;
     this.trust = new TrustStore(config.trust.file);
     this.credentials = new CredentialCache(config.cache.credentials);
+    this.replay = options.replay ?? new MemoryReplayStore();
     const s = config.status;
     this.status = new StatusLists({
       trust: () => this.trust.current,

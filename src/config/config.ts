@@ -45,9 +45,17 @@ export interface Config extends TerminalConfig {
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   image: ImageOptions;
   display: DisplayConfig;
+  replay: {
+    store: 'memory' | 'redis';
+    redis: { url: string; keyPrefix: string; timeoutMs: number };
+  };
+  fleet: { nodeId: string | null; heartbeatSeconds: number };
 }
 
 const seconds = (value: number, min = 0): Field => ({ kind: 'integer', default: value, min });
+
+/** A fleet node's name (`fleet.nodeId`): it becomes part of Redis keys and is shown on /fleet. */
+const NODE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export const CONFIG_SCHEMA: Field = {
   kind: 'object',
@@ -123,6 +131,27 @@ export const CONFIG_SCHEMA: Field = {
       },
     },
     display: DISPLAY_SCHEMA,
+    replay: {
+      kind: 'object',
+      fields: {
+        store: { kind: 'enum', values: ['memory', 'redis'], default: 'memory' },
+        redis: {
+          kind: 'object',
+          fields: {
+            url: { kind: 'string', default: 'redis://127.0.0.1:6379', nonEmpty: true },
+            keyPrefix: { kind: 'string', default: 'mleg:', pattern: { re: /^[\x21-\x7e]{1,64}$/, want: '1 to 64 printable ASCII characters, no spaces' } },
+            timeoutMs: { kind: 'integer', default: 50, min: 1, max: 10000 },
+          },
+        },
+      },
+    },
+    fleet: {
+      kind: 'object',
+      fields: {
+        nodeId: { kind: 'string', nullable: true, default: null, pattern: { re: NODE_ID, want: '1 to 64 characters of A-Z a-z 0-9 . _ : -' } },
+        heartbeatSeconds: { kind: 'integer', default: 5, min: 1, max: 10 },
+      },
+    },
     ...TERMINAL_SCHEMA,
   },
 };
@@ -145,7 +174,29 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Conf
     throw new ConfigError(`${source}: "admin.token" must be at least ${MIN_ADMIN_TOKEN} characters`);
   }
   checkTerminalConfig(config, source);
+  checkRedisUrl(config.replay.redis.url, source);
   return config;
+}
+
+/**
+ * `replay.redis.url`: redis:// or rediss://, a host, an optional user and password, port
+ * and database number, nothing else. The message names the key and never repeats the URL
+ * (it may hold a password).
+ */
+function checkRedisUrl(url: string, source: string): void {
+  const fail = (why: string): never => {
+    throw new ConfigError(`${source}: "replay.redis.url" ${why}`);
+  };
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return fail('must be a URL like "redis://127.0.0.1:6379" or "rediss://user:password@host:6380/2"');
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') fail('must start with redis:// or rediss://');
+  if (u.hostname === '') fail('must name a host');
+  if (u.search !== '' || u.hash !== '') fail('must not have a query or fragment (give only user, password, host, port and database number)');
+  if (u.pathname !== '' && u.pathname !== '/' && !/^\/\d{1,5}$/.test(u.pathname)) fail('may end only in a database number, as in "redis://host:6379/2"');
 }
 
 export function loadConfig(file: string = DEFAULT_CONFIG_FILE): Config {

@@ -124,6 +124,12 @@ export interface TerminalConfig {
   lanes: LaneConfig[];
 }
 
+/** Where scans come from: the configured lanes, and each scanner in no lane (on screens, its scans' lane is its id). */
+export function laneIds({ lanes, scanners }: Pick<TerminalConfig, 'lanes' | 'scanners'>): string[] {
+  const inLane = new Set(lanes.flatMap((l) => l.scanners));
+  return [...lanes.map((l) => l.id), ...scanners.filter((s) => !inLane.has(s.id)).map((s) => s.id)];
+}
+
 /** The relay board profile of an output: named, matched by USB IDs, or the type's default. */
 export function relayProfile(o: OutputConfig): ProfileMatch {
   const match = profileFor(o, o.type) ?? profileFor({ profile: DEFAULT_RELAY_PROFILE[o.type] }, o.type);

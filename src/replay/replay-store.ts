@@ -4,12 +4,22 @@
  */
 export interface ReplayStore {
   /**
-   * Remembers `key` until `untilSeconds` at least. Returns undefined when it was not
-   * remembered yet, or the time (seconds) it was first remembered.
+   * Remembers `key` until `untilSeconds` at least. `firstAt` is undefined when it was not
+   * remembered yet, else the time (seconds) it was first remembered; `shared` is true when
+   * the decision was taken in the fleet's shared store (SPEC 9). A promise only where the
+   * answer comes from elsewhere (Redis): the memory store answers at once.
    */
-  rememberOnce(key: string, nowSeconds: number, untilSeconds: number): number | undefined;
+  rememberOnce(key: string, nowSeconds: number, untilSeconds: number): ReplayAnswer | Promise<ReplayAnswer>;
   readonly size: number;
 }
+
+export interface ReplayAnswer {
+  readonly firstAt: number | undefined;
+  readonly shared: boolean;
+}
+
+/** The usual answer of this process's memory, made once (not an object per verification). */
+export const NOT_SEEN_HERE: ReplayAnswer = Object.freeze({ firstAt: undefined, shared: false });
 
 /** Unambiguous whatever the strings hold: each of the first two is preceded by its length. */
 export function replayKey(credentialIss: string, credentialJti: string, proofJti: string): string {
@@ -32,7 +42,13 @@ export class MemoryReplayStore implements ReplayStore {
   readonly #generations = new Map<number, Map<string, number>>();
   #nextDrop = 0;
 
-  rememberOnce(key: string, nowSeconds: number, untilSeconds: number): number | undefined {
+  rememberOnce(key: string, nowSeconds: number, untilSeconds: number): ReplayAnswer {
+    const firstAt = this.remember(key, nowSeconds, untilSeconds);
+    return firstAt === undefined ? NOT_SEEN_HERE : { firstAt, shared: false };
+  }
+
+  /** Remembers `key` until `untilSeconds` at least; undefined when it was new, else when it was first remembered. */
+  remember(key: string, nowSeconds: number, untilSeconds: number): number | undefined {
     if (nowSeconds >= this.#nextDrop) this.#dropPast(nowSeconds);
     for (const keys of this.#generations.values()) {
       const at = keys.get(key);
@@ -50,6 +66,18 @@ export class MemoryReplayStore implements ReplayStore {
     let size = 0;
     for (const keys of this.#generations.values()) size += keys.size;
     return size;
+  }
+
+  /**
+   * Every key still remembered at `nowSeconds`: [key, first remembered at, kept until]
+   * ("kept until" is the end of its generation: at most GENERATION_SECONDS after its own).
+   */
+  *entries(nowSeconds: number): Generator<[key: string, firstAt: number, keptUntil: number]> {
+    for (const [generation, keys] of this.#generations) {
+      const keptUntil = (generation + 1) * GENERATION_SECONDS - 1;
+      if (keptUntil < nowSeconds) continue;
+      for (const [key, firstAt] of keys) yield [key, firstAt, keptUntil];
+    }
   }
 
   /** Drops every generation whose last second is before `nowSeconds`. */

@@ -26,7 +26,13 @@ export interface VerifyResult {
   credential: CredentialView | null;
   holder: HolderView | null;
   status: { checked: boolean };
+  /** SPEC 9: whether this presentation's replay decision was taken in the fleet's shared store. */
+  replay: { shared: boolean };
 }
+
+/** The two `replay` values, made once: results share them. */
+const NOT_SHARED = Object.freeze({ shared: false });
+const SHARED = Object.freeze({ shared: true });
 
 /** What a verified credential contributes to a result; built once per credential. */
 export interface CredentialShown {
@@ -41,6 +47,7 @@ export function makeResult(
   shown: CredentialShown | null = null,
   presentedAtSeconds: number | null = null,
   statusChecked = false,
+  replayShared = false,
 ): VerifyResult {
   return {
     verdict,
@@ -51,6 +58,7 @@ export function makeResult(
     credential: shown?.credential ?? null,
     holder: shown?.holder ?? null,
     status: { checked: statusChecked },
+    replay: replayShared ? SHARED : NOT_SHARED,
   };
 }
 

@@ -23,6 +23,7 @@ t.test('VALID: the result has the shape of SPEC 7', async (t) => {
     },
     holder: { given_name: STUDENT.given_name, family_name: STUDENT.family_name, birthdate: STUDENT.birthdate },
     status: { checked: true },
+    replay: { shared: false },
   });
 });
 
@@ -36,6 +37,7 @@ t.test('every verdict, and valid is true exactly for VALID', async (t) => {
     t.equal(r.valid, verdict === 'VALID', `${name}: valid flag`);
     t.type(r.reason, 'string');
     t.ok(r.reason.length > 0, `${name}: has a reason`);
+    t.same(r.replay, { shared: false }, `${name}: replay decided in this process's memory, or not at all`);
     seen.add(r.verdict);
     return r;
   };
