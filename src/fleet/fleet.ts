@@ -97,7 +97,8 @@ export class Fleet {
       log: this.#log,
     });
     this.#unsubscribe = o.bus.subscribe((event) => {
-      if (event.type !== 'scan') return;
+      // A scanner plugged or unplugged shows in the fleet at once, not at the next heartbeat.
+      if (event.type === 'scanner') return this.#state?.beat();
       const { scanner, result } = event.data;
       this.#lastScans.set(displayLane(event.data), { verdict: result.verdict, scanner, at: result.checked_at });
       this.#events?.publish(event.data);

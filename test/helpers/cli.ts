@@ -54,8 +54,8 @@ export async function mleg(args: string[], o: { input?: string; timeoutMs?: numb
 }
 
 /** Starts `mleg serve`; resolves with the port once it logs that it is ready. */
-export async function mlegServe(args: string[]): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const run = runMleg(['serve', ...args]);
+export async function mlegServe(args: string[], o: { env?: NodeJS.ProcessEnv } = {}): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  const run = runMleg(['serve', ...args], o);
   const output = () => run.stdout() + run.stderr();
   const deadline = Date.now() + 15000;
   let ended = false;
