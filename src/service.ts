@@ -10,11 +10,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Terminal } from './act/terminal.js';
 import type { Config } from './config/config.js';
+import { laneIds } from './config/terminal.js';
 import { EventBus, type ScannerStatus } from './events/event-bus.js';
+import { Fleet } from './fleet/fleet.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from './logger.js';
-import { laneIds } from './config/terminal.js';
-import { Fleet } from './fleet/fleet.js';
 import { Metrics } from './metrics/metrics.js';
 import { Verifier } from './verifier.js';
 

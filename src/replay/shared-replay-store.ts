@@ -14,9 +14,12 @@
  * - REPLAYED when either memory knew it (a presentation this node accepted while Redis was
  *   away is REPLAYED here even if Redis lost it); `shared` when Redis answered in time.
  * - Redis down, refusing, or slower than `timeoutMs`: the answer is this process's, given
- *   at the latest after `timeoutMs`. After FAILURES_TO_SUSPEND failures in a row (or the
- *   connection lost) Redis is not asked any more (no verification waits for it) until a
- *   probe every PROBE_EVERY_MS, or the client's reconnection, finds it answering.
+ *   at the latest after `timeoutMs`. When nothing Redis answered has been in time for
+ *   SUSPEND_AFTER_MS (and at least FAILURES_TO_SUSPEND asks failed), or the connection is
+ *   lost, Redis is not asked any more (no verification waits for it) until a probe every
+ *   PROBE_EVERY_MS, or the client's reconnection, finds it answering. (A count of failures
+ *   in a row alone would not do: with a hundred asks in flight, one stall of the machine
+ *   fails them all at once, and a second of decisions would be taken alone for nothing.)
  * - Each time sharing resumes, every presentation still remembered here is written back
  *   (SET … NX with its own expiry): those accepted during the outage, and those a Redis
  *   restarted empty or failed over to a replica has lost.
@@ -29,8 +32,9 @@ import { MemoryReplayStore, NOT_SEEN_HERE, type ReplayAnswer, type ReplayStore }
 
 /** Redis keeps a key this long after its proof stops being fresh: the clocks of gates and of Redis may differ by up to that. */
 export const EXPIRY_MARGIN_SECONDS = 30;
-/** Failures in a row (timeouts, refusals) after which Redis is not asked until a probe succeeds. */
+/** Failures (timeouts, refusals) with no answer in time for SUSPEND_AFTER_MS: Redis is not asked until a probe succeeds. */
 export const FAILURES_TO_SUSPEND = 3;
+export const SUSPEND_AFTER_MS = 1000;
 export const PROBE_EVERY_MS = 1000;
 /** Keys written back per pipeline. */
 const WRITE_BACK_CHUNK = 500;
@@ -76,6 +80,8 @@ export class SharedReplayStore implements ReplayStore {
   #sharing = false;
   #since = new Date();
   #failures = 0;
+  /** When Redis last answered in time, or sharing last resumed (performance.now()). */
+  #lastInTime = 0;
   #probe: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #writeAgain = false;
@@ -120,11 +126,19 @@ export class SharedReplayStore implements ReplayStore {
     return new Promise((resolve) => {
       const started = performance.now();
       let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        this.#failed('timeout', `no answer within ${this.#o.timeoutMs} ms`);
-        resolve(this.#decideHere(here, 'timeout'));
-      }, this.#o.timeoutMs);
+      // Timers run before the event loop reads its sockets: a loop held up longer than the
+      // timeout (by this process, not by Redis) would find every answer late that is in
+      // fact waiting to be read. The decision waits for that read (setImmediate runs after it).
+      const timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (settled) return;
+            settled = true;
+            this.#failed('timeout', `no answer within ${this.#o.timeoutMs} ms`);
+            resolve(this.#decideHere(here, 'timeout'));
+          }),
+        this.#o.timeoutMs,
+      );
       this.#client.set(key, nowSeconds, 'PXAT', (untilSeconds + EXPIRY_MARGIN_SECONDS) * 1000, 'NX', 'GET').then(
         (earlier) => {
           this.onRoundTrip((performance.now() - started) / 1000);
@@ -132,8 +146,10 @@ export class SharedReplayStore implements ReplayStore {
             this.#counts.late++;
             return;
           }
+          settled = true;
           clearTimeout(timer);
           this.#failures = 0;
+          this.#lastInTime = performance.now();
           this.#counts.shared++;
           const there = earlier === null ? undefined : firstAtOf(earlier, nowSeconds);
           const firstAt = here === undefined ? there : there === undefined ? here : Math.min(here, there);
@@ -141,6 +157,7 @@ export class SharedReplayStore implements ReplayStore {
         },
         (err: Error) => {
           if (settled) return;
+          settled = true;
           clearTimeout(timer);
           this.#failed('error', err.message);
           resolve(this.#decideHere(here, 'error'));
@@ -157,7 +174,8 @@ export class SharedReplayStore implements ReplayStore {
 
   #failed(kind: 'timeout' | 'error', message: string): void {
     this.#noteError(message);
-    if (++this.#failures >= FAILURES_TO_SUSPEND) this.#suspend(kind === 'timeout' ? `${FAILURES_TO_SUSPEND} answers in a row later than ${this.#o.timeoutMs} ms` : `Redis refused: ${message}`);
+    if (++this.#failures < FAILURES_TO_SUSPEND || performance.now() - this.#lastInTime < SUSPEND_AFTER_MS) return;
+    this.#suspend(kind === 'timeout' ? `no answer within ${this.#o.timeoutMs} ms for ${SUSPEND_AFTER_MS / 1000} s` : `Redis refused: ${message}`);
   }
 
   /** Kept for /v1/state; logged once until sharing resumes (a Redis that stays away is not logged at every retry). */
@@ -179,6 +197,7 @@ export class SharedReplayStore implements ReplayStore {
 
   #resume(why: string): void {
     this.#failures = 0;
+    this.#lastInTime = performance.now();
     this.#errorLogged = false;
     this.#stopProbe();
     if (this.#closed) return;

@@ -7,15 +7,15 @@
  * contrast of every text; nothing loaded from elsewhere (CSP). Screenshots under
  * .tap/display-screenshots/.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { launchBrowser, newScreen, openPage, screenshot } from '../helpers/browser.js';
 import { mlegServe } from '../helpers/cli.js';
-import { nodeConfig, startFleet } from '../helpers/fleet.js';
-import { PtyPair, until, type DeviceEnd } from '../helpers/pty.js';
+import { nodeConfigFile, startFleet, startStation, type Gate } from '../helpers/fleet.js';
 import { STATUS_URI, STUDENT } from '../helpers/world.js';
 
 const WAIT = { timeout: 10_000 };
@@ -50,38 +50,23 @@ const LOWEST_CONTRAST = `(() => {
 })()`;
 
 t.test('the fleet page: a tile per node and lane, live verdicts, a scanner unplugged, a node gone quiet, both languages', async (t) => {
+  const { fleet, gates } = await startStation(t, [
+    { id: 'bramka-1', scanner: 'skaner-1', lane: 'wejście-północ' },
+    { id: 'bramka-2', scanner: 'skaner-2', lane: 'wejście-południe' },
+  ]);
   const dir = mkdtempSync(join(tmpdir(), 'mleg-fleet-page-'));
-  const fleet = await startFleet({ nodes: [] });
-  const ptys: PtyPair[] = [];
-  const devices: DeviceEnd[] = [];
-  let frozen: { child: import('node:child_process').ChildProcess } | undefined;
-  t.teardown(async () => {
+  let frozen: { child: ChildProcess } | undefined;
+  t.teardown(() => {
     frozen?.child.kill('SIGCONT');
     frozen?.child.kill('SIGKILL');
-    for (const d of devices) await d.close();
-    await fleet.close();
-    for (const p of ptys) await p.kill();
     rmSync(dir, { recursive: true, force: true });
   });
-  for (const n of [1, 2]) {
-    const pty = await PtyPair.open(dir, `scanner-${n}`);
-    ptys.push(pty);
-    const node = await fleet.add(`bramka-${n}`, {
-      config: {
-        fleet: { nodeId: `bramka-${n}`, heartbeatSeconds: 1 },
-        scanners: [{ id: `skaner-${n}`, type: 'serial', path: pty.path }],
-        lanes: [{ id: n === 1 ? 'wejście-północ' : 'wejście-południe', scanners: [`skaner-${n}`] }],
-      },
-    });
-    await until(() => node.service.scanners().every((s) => s.state === 'connected'), 5000, 'the scanner to connect');
-    devices.push(await pty.device());
-  }
-  const [gate1] = fleet.nodes;
-  const [scanner1, scanner2] = devices as [DeviceEnd, DeviceEnd];
+  const [gate1, gate2] = gates as [Gate, Gate];
+  const [scanner1, scanner2] = [gate1.device, gate2.device];
 
   const context = await newScreen(browser);
   t.teardown(() => context.close());
-  const { page, errors } = await openPage(context, `${gate1!.url}/fleet`);
+  const { page, errors } = await openPage(context, `${gate1.node.url}/fleet`);
   await page.waitForSelector('body[data-connection="open"]', WAIT);
   await nodeBox(page, 'bramka-2').waitFor(WAIT);
   t.equal(await page.locator('html').getAttribute('lang'), 'pl', 'Polish first');
@@ -124,13 +109,12 @@ t.test('the fleet page: a tile per node and lane, live verdicts, a scanner unplu
   await page.waitForSelector('html[lang="pl"]', WAIT);
 
   // A scanner unplugged shows at once.
-  await ptys[1]!.kill();
+  await gate2.pty.kill();
   await page.waitForSelector('section.lane-tile[data-node="bramka-2"] .down', WAIT);
   t.match(await tile(page, 'bramka-2', 'wejście-południe').innerText(), /Skaner skaner-2: odłączony/);
 
   // A node that stops heartbeating: a third gate, `mleg serve` frozen with SIGSTOP.
-  const file = join(dir, 'bramka-3.json');
-  writeFileSync(file, JSON.stringify({ http: { host: '127.0.0.1', port: 0 }, trust: { file: join(fleet.site.dir, 'trust.json') }, status: { files: { [STATUS_URI]: join(fleet.site.dir, 'status.jwt') } }, workers: 1, ...nodeConfig(fleet.redis.url, 'bramka-3'), fleet: { nodeId: 'bramka-3', heartbeatSeconds: 1 } }));
+  const file = nodeConfigFile(fleet.site, dir, fleet.redis.url, 'bramka-3', { fleet: { nodeId: 'bramka-3', heartbeatSeconds: 1 } });
   frozen = await mlegServe(['--config', file]);
   await nodeBox(page, 'bramka-3').waitFor(WAIT);
   t.match(await nodeBox(page, 'bramka-3').innerText(), /Bez skanerów \(tylko API\)/, 'a verifier without scanners: one tile');

@@ -6,49 +6,21 @@
  * store in /v1/state and /metrics, and what a node without a fleet answers. Scans come
  * from real serial scanners on socat ptys.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { exited, mlegServe } from '../helpers/cli.js';
-import { nodeConfig, startFleet, type TestFleet } from '../helpers/fleet.js';
-import { PtyPair, until, type DeviceEnd } from '../helpers/pty.js';
+import { nodeConfigFile, startFleet, startStation, until, type Gate } from '../helpers/fleet.js';
 import { readJson, startService, type TestService } from '../helpers/service.js';
 import { SseClient } from '../helpers/sse.js';
 import { STATUS_URI, STUDENT } from '../helpers/world.js';
 
-interface Gate {
-  node: TestService;
-  device: DeviceEnd;
-}
-
 /** Two gates, each with one serial scanner (a socat pty) in its lane, heartbeating every second. */
-async function station(t: Test): Promise<{ fleet: TestFleet; gates: [Gate, Gate] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'mleg-station-'));
-  const fleet = await startFleet({ nodes: [] });
-  const gates: Gate[] = [];
-  const ptys: PtyPair[] = [];
-  t.teardown(async () => {
-    for (const g of gates) await g.device.close();
-    await fleet.close();
-    for (const p of ptys) await p.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  for (const n of [1, 2]) {
-    const pty = await PtyPair.open(dir, `scanner-${n}`);
-    ptys.push(pty);
-    const node = await fleet.add(`gate-${n}`, {
-      config: {
-        fleet: { nodeId: `gate-${n}`, heartbeatSeconds: 1 },
-        scanners: [{ id: `scanner-${n}`, type: 'serial', path: pty.path }],
-        lanes: [{ id: `entry-${n}`, scanners: [`scanner-${n}`] }],
-      },
-    });
-    await until(() => node.service.scanners().every((s) => s.state === 'connected'), 5000, 'the scanner to connect');
-    gates.push({ node, device: await pty.device() });
-  }
+const station = async (t: Test) => {
+  const { fleet, gates } = await startStation(t, [1, 2].map((n) => ({ id: `gate-${n}`, scanner: `scanner-${n}`, lane: `entry-${n}` })));
   return { fleet, gates: gates as [Gate, Gate] };
-}
+};
 
 const fleetOf = async (node: TestService) => readJson(await fetch(`${node.url}/v1/fleet`));
 
@@ -90,9 +62,7 @@ t.test('a node that stops is dropped from /v1/fleet: at once when it stops, with
   // A crash: `mleg serve` killed, no goodbye; its last heartbeat expires by itself.
   const dir = mkdtempSync(join(tmpdir(), 'mleg-crash-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ ...JSON.parse(JSON.stringify(gate1.config)), http: { host: '127.0.0.1', port: 0 }, ...nodeConfig(fleet.redis.url, 'gate-3') }));
-  const gate3 = await mlegServe(['--config', config]);
+  const gate3 = await mlegServe(['--config', nodeConfigFile(fleet.site, dir, fleet.redis.url, 'gate-3')]);
   await until(async () => (await fleetOf(gate1)).nodes.some((n: { id: string }) => n.id === 'gate-3'), 10_000, 'gate 3 to appear');
   gate3.child.kill('SIGKILL');
   await exited(gate3.child);

@@ -4,16 +4,19 @@
  * two `mleg serve` processes (the built command, as a station runs it), and bad values
  * refused at start with the key named — never the URL, which may hold a password.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { parseConfig } from '../../src/config/config.js';
 import { mleg, mlegServe } from '../helpers/cli.js';
-import { nodeConfig, startFleet, verifyAt } from '../helpers/fleet.js';
+import { nodeConfigFile, startFleet, verifyAt } from '../helpers/fleet.js';
 import { startRedis } from '../helpers/redis.js';
 import { readJson, type TestService } from '../helpers/service.js';
 import { createSite } from '../helpers/site.js';
+
+/** The commands the ACL user of docs/fleet.md is given. */
+const ACL_COMMANDS = '+set +mget +del +zadd +zrange +zrem +pexpire +multi +exec +xadd +xread +xrange +xrevrange +info +select +client|setname';
 
 t.test('a database number keeps the fleet in that database; a key prefix keeps two stations apart', async (t) => {
   const fleet = await startFleet({ nodes: [] });
@@ -27,6 +30,28 @@ t.test('a database number keeps the fleet in that database; a key prefix keeps t
   const keys = [...(await fleet.redis.dump(5)).keys()];
   t.ok(keys.length >= 4 && keys.every((k) => k.startsWith('station-a:') || k.startsWith('station-b:')), `every key in database 5, under its prefix (${keys.length})`);
   t.same((await readJson(await fetch(`${a.url}/v1/fleet`))).nodes.map((n: { id: string }) => n.id), ['a-gate'], 'each station lists its own nodes');
+});
+
+t.test('an ACL user with only the commands docs/fleet.md lists, on its prefix, is enough', async (t) => {
+  const fleet = await startFleet({ nodes: [] });
+  t.teardown(() => fleet.close());
+  // The user of docs/fleet.md, and nothing more.
+  await fleet.redis.command('ACL', 'SETUSER', 'mleg', 'on', '>gate-user-pw', '~station:*', 'resetchannels', ...ACL_COMMANDS.split(' '));
+  const url = `redis://mleg:gate-user-pw@127.0.0.1:${fleet.redis.port}/3`;
+  const gate1 = await fleet.add('gate-1', { redis: { url, keyPrefix: 'station:' }, config: { fleet: { nodeId: 'gate-1', heartbeatSeconds: 1 } } });
+  const gate2 = await fleet.add('gate-2', { redis: { url, keyPrefix: 'station:' } });
+  const p = fleet.site.present();
+  t.match((await verifyAt(gate1, p)).result, { verdict: 'VALID', replay: { shared: true } });
+  t.match((await verifyAt(gate2, p)).result, { verdict: 'REPLAYED', replay: { shared: true } });
+  t.same((await readJson(await fetch(`${gate2.url}/v1/fleet`))).nodes.map((n: { id: string }) => n.id), ['gate-1', 'gate-2'], 'heartbeats and listing');
+  const events = await fetch(`${gate2.url}/v1/events?scope=fleet`, { headers: { 'last-event-id': '0-0' } });
+  t.equal(events.status, 200, 'reading the fleet\'s events');
+  await events.body?.cancel();
+  for (const node of [gate1, gate2]) {
+    t.equal(node.service.fleet!.replay.state().last_error, null, `${node.service.fleet!.nodeId}: no command refused`);
+    t.notMatch(JSON.stringify(node.logs), /NOPERM|failed/, 'nothing refused in the log');
+  }
+  t.equal(await fleet.redis.commandIn(3, 'EXISTS', 'station:fleet:nodes'), 1);
 });
 
 t.test('two `mleg serve` over rediss:// with a password: accepted at one, REPLAYED at the other', async (t) => {
@@ -43,10 +68,8 @@ t.test('two `mleg serve` over rediss:// with a password: accepted at one, REPLAY
   t.match(redis.url, /^rediss:\/\/:tls-station-pw@127\.0\.0\.1:\d+$/);
   const gates: string[] = [];
   for (const id of ['gate-1', 'gate-2']) {
-    const file = join(dir, `${id}.json`);
-    writeFileSync(file, JSON.stringify({ http: { host: '127.0.0.1', port: 0 }, trust: { file: join(site.dir, 'trust.json') }, status: { files: { 'https://status.test/lists/1': join(site.dir, 'status.jwt') } }, workers: 1, ...nodeConfig(redis.url, id) }));
     // The test's own CA, as a station with a private CA trusts it: NODE_EXTRA_CA_CERTS.
-    const gate = await mlegServe(['--config', file], { env: { ...process.env, NODE_EXTRA_CA_CERTS: redis.caFile } });
+    const gate = await mlegServe(['--config', nodeConfigFile(site, dir, redis.url, id)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: redis.caFile } });
     children.push({ kill: () => gate.child.kill('SIGTERM') });
     t.notOk(gate.output().includes('tls-station-pw'), `${id}: the password is not in its log`);
     gates.push(`http://127.0.0.1:${gate.port}`);

@@ -80,7 +80,7 @@ t.test('Redis killed mid-run: answers at once, each gate exact alone; restarted 
   t.match(logs, /written back to Redis/, '…and when it is written back');
 });
 
-t.test('Redis slower than the timeout: no verification waits longer; after 3 late answers Redis is not asked until it answers in time', async (t) => {
+t.test('Redis slower than the timeout: no verification waits longer; after a second of late answers Redis is not asked until it answers in time', async (t) => {
   const fleet = await startFleet({ nodes: ['gate-1'], redis: { timeoutMs: 200 } });
   t.teardown(() => fleet.close());
   const [gate1] = fleet.nodes as [TestService];
@@ -89,20 +89,24 @@ t.test('Redis slower than the timeout: no verification waits longer; after 3 lat
   const sleeping = fleet.redis.command('DEBUG', 'SLEEP', '3'); // Redis answers nothing for 3 s
   await new Promise((r) => setTimeout(r, 50));
   const answers = [];
-  for (let i = 0; i < 5; i++) answers.push(await timed(gate1, fleet.site.present()));
+  const slept = Date.now();
+  while (shared(gate1).sharing && answers.length < 20) answers.push(await timed(gate1, fleet.site.present()));
+  t.notOk(shared(gate1).sharing, `Redis no longer asked after ${answers.length} late answers, ${Date.now() - slept} ms (a second without an answer in time)`);
   t.ok(answers.every((a) => a.result.verdict === 'VALID' && !a.result.replay.shared), 'each decided locally');
   const slowest = Math.max(...answers.map((a) => a.ms));
   t.ok(slowest < 1000, `none waited for the sleeping Redis (3 s): slowest ${slowest.toFixed(0)} ms with a 200 ms timeout`);
-  t.match(shared(gate1).local_because, { timeout: 3, offline: 2 }, 'three timeouts, then not asked');
-  t.notOk(shared(gate1).sharing);
+  t.equal(shared(gate1).local_because.timeout, answers.length, 'each one a timeout');
+  const after = [await timed(gate1, fleet.site.present()), await timed(gate1, fleet.site.present())];
+  t.equal(shared(gate1).local_because.offline, 2, 'then not asked at all…');
+  t.ok(after.every((a) => a.ms < 200), `…so answered without waiting (${after.map((a) => a.ms.toFixed(1)).join(', ')} ms)`);
 
   await sleeping;
   const took = await until(sharing(gate1), RESUME_MS + 2000, 'sharing to resume');
   t.ok(took <= RESUME_MS, `resumed ${took} ms after Redis woke`);
   t.match((await timed(gate1, fleet.site.present())).result, { replay: { shared: true } });
-  t.ok(shared(gate1).late_answers >= 3, 'the late answers were counted');
+  t.ok(shared(gate1).late_answers >= answers.length, 'the late answers were counted');
   const metrics = await (await fetch(`${gate1.url}/metrics`)).text();
-  t.match(metrics, /mleg_replay_local_decisions\{reason="timeout"\} 3/);
+  t.match(metrics, new RegExp(`mleg_replay_local_decisions\\{reason="timeout"\\} ${answers.length}\n`), 'the metrics count the timeouts');
   t.match(metrics, /mleg_replay_shared_round_trip_seconds_bucket\{le="0\.0005"\} \d+/);
   t.match(metrics, /mleg_replay_shared_in_use 1/);
 });
@@ -125,8 +129,11 @@ t.test('Redis refusing writes (OOM, then READONLY): decided locally, and shared 
     t.ok(answers.every((a) => a.ms < 500), `at once: a refusal is an answer (${answers.map((a) => a.ms.toFixed(1)).join(', ')} ms; timeout 500)`);
     t.match(shared(gate1).last_error?.message, error, `the last error says why (${error})`);
     t.equal(await readyz(gate1), 200);
-    for (let i = 0; i < 3; i++) await timed(gate1, fleet.site.present());
-    t.notOk(shared(gate1).sharing, 'after three refusals Redis is not asked');
+    for (let i = 0; i < 40 && shared(gate1).sharing; i++) {
+      await timed(gate1, fleet.site.present());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    t.notOk(shared(gate1).sharing, 'after a second of refusals Redis is not asked');
 
     await fleet.redis.command(...allow);
     await until(sharing(gate1), RESUME_MS + 2000, 'sharing to resume');

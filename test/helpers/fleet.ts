@@ -3,10 +3,17 @@
  * services (test/helpers/service.ts) of one site — the same issuer, trust list and status
  * list — each with `replay.store: "redis"` and its own `fleet.nodeId`.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { PtyPair, until, type DeviceEnd } from './pty.js';
 import { startRedis, type TestRedis, type TestRedisOptions } from './redis.js';
 import { startService, type TestService } from './service.js';
-export { until } from './pty.js';
 import { createSite, type Site } from './site.js';
+import { STATUS_URI } from './world.js';
+
+export { until };
 
 export interface TestFleet {
   redis: TestRedis;
@@ -75,4 +82,57 @@ export async function verifyAt(node: TestService, payload: string): Promise<{ re
   const res = await fetch(`${node.url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: payload });
   const result = await res.json();
   return { result, ms: performance.now() - started };
+}
+
+/** A node's config file for `mleg serve` (the built command, its own process): the site's trust and status lists, one verifier thread. */
+export function nodeConfigFile(site: Site, dir: string, url: string, id: string, extra: Record<string, unknown> = {}): string {
+  const file = join(dir, `${id}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      http: { host: '127.0.0.1', port: 0 },
+      trust: { file: join(site.dir, 'trust.json') },
+      status: { files: { [STATUS_URI]: join(site.dir, 'status.jwt') } },
+      workers: 1,
+      ...nodeConfig(url, id),
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+export interface Gate {
+  node: TestService;
+  pty: PtyPair;
+  /** The scanner's end of its serial line: what is written there is scanned. */
+  device: DeviceEnd;
+}
+
+/**
+ * A station: a fleet whose nodes each have one serial scanner (a socat pty pair) in a lane
+ * of their own, heartbeating every second; torn down with the test.
+ */
+export async function startStation(t: Test, gates: { id: string; scanner: string; lane: string }[]): Promise<{ fleet: TestFleet; gates: Gate[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mleg-station-'));
+  const fleet = await startFleet({ nodes: [] });
+  const made: Gate[] = [];
+  t.teardown(async () => {
+    for (const g of made) await g.device.close();
+    await fleet.close();
+    for (const g of made) await g.pty.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (const { id, scanner, lane } of gates) {
+    const pty = await PtyPair.open(dir, scanner);
+    const node = await fleet.add(id, {
+      config: {
+        fleet: { nodeId: id, heartbeatSeconds: 1 },
+        scanners: [{ id: scanner, type: 'serial', path: pty.path }],
+        lanes: [{ id: lane, scanners: [scanner] }],
+      },
+    });
+    await until(() => node.service.scanners().every((s) => s.state === 'connected'), 5000, 'the scanner to connect');
+    made.push({ node, pty, device: await pty.device() });
+  }
+  return { fleet, gates: made };
 }

@@ -22,6 +22,8 @@ export interface TestRedis {
   caFile: string | undefined;
   /** Whether the server process is running now. */
   readonly running: boolean;
+  /** The server's process id (while it runs). */
+  readonly pid: number | undefined;
   /** Sends one command and returns its reply (RESP2, decoded: string, number, null, array; an error reply throws). */
   command(...args: (string | number)[]): Promise<RespValue>;
   /** The same in database `db`. */
@@ -115,6 +117,9 @@ export async function startRedis(o: TestRedisOptions = {}): Promise<TestRedis> {
     caFile,
     get running() {
       return child !== undefined && child.exitCode === null && child.signalCode === null;
+    },
+    get pid() {
+      return child?.pid;
     },
     command: (...args) => respCommand(link(), args.map(String)),
     commandIn: (db, ...args) => respCommand(link(), args.map(String), db),
