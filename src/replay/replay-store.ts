@@ -47,8 +47,11 @@ export class MemoryReplayStore implements ReplayStore {
     return firstAt === undefined ? NOT_SEEN_HERE : { firstAt, shared: false };
   }
 
-  /** Remembers `key` until `untilSeconds` at least; undefined when it was new, else when it was first remembered. */
-  remember(key: string, nowSeconds: number, untilSeconds: number): number | undefined {
+  /**
+   * Remembers `key` until `untilSeconds` at least, as first seen at `firstAt` (default
+   * now); undefined when it was new, else when it was first remembered.
+   */
+  remember(key: string, nowSeconds: number, untilSeconds: number, firstAt = nowSeconds): number | undefined {
     if (nowSeconds >= this.#nextDrop) this.#dropPast(nowSeconds);
     for (const keys of this.#generations.values()) {
       const at = keys.get(key);
@@ -58,7 +61,7 @@ export class MemoryReplayStore implements ReplayStore {
     const generation = Math.floor(untilSeconds / GENERATION_SECONDS);
     let keys = this.#generations.get(generation);
     if (keys === undefined) this.#generations.set(generation, (keys = new Map()));
-    keys.set(key, nowSeconds);
+    keys.set(key, firstAt);
     return undefined;
   }
 

@@ -2,12 +2,13 @@
  * Replay memory shared by every verifier of a fleet through Redis (SPEC 9), composed
  * with this process's own memory:
  *
- * - Every presentation found VALID is first remembered here, in the process's memory
- *   (MemoryReplayStore), whatever Redis does: the node stays exact on its own during an
- *   outage. Then, while Redis answers, it is set there with one atomic command,
+ * - While Redis answers, a presentation found VALID is set there with one atomic command,
  *   `SET key firstAt PXAT t NX GET`: set only when absent, with its own expiry, and the
  *   earlier value back in the same round trip. Exactly one of any number of verifiers
  *   setting the same key at the same moment finds it absent.
+ * - Whatever Redis does, it is also remembered in this process's memory
+ *   (MemoryReplayStore), as first accepted when Redis says, so that the node stays exact
+ *   on its own during an outage and writes back true times.
  * - The Redis key is `keyPrefix` + base64url(SHA-256(replay key)): no claim in clear. Its
  *   value is the time (seconds) it was first accepted; it expires by itself
  *   EXPIRY_MARGIN_SECONDS after the proof stops being fresh.
@@ -116,13 +117,12 @@ export class SharedReplayStore implements ReplayStore {
 
   rememberOnce(key: string, nowSeconds: number, untilSeconds: number): ReplayAnswer | Promise<ReplayAnswer> {
     const shared = sharedReplayKey(this.#o.keyPrefix, key);
-    const here = this.#local.remember(shared, nowSeconds, untilSeconds);
-    if (!this.#sharing) return this.#decideHere(here, 'offline');
-    return this.#ask(shared, nowSeconds, untilSeconds, here);
+    if (!this.#sharing) return this.#decideHere(shared, nowSeconds, untilSeconds, 'offline');
+    return this.#ask(shared, nowSeconds, untilSeconds);
   }
 
-  /** Until the answer or the timeout, whichever comes first. */
-  #ask(key: string, nowSeconds: number, untilSeconds: number, here: number | undefined): Promise<ReplayAnswer> {
+  /** Until the answer or the timeout, whichever comes first; this process's memory takes the decision in too. */
+  #ask(key: string, nowSeconds: number, untilSeconds: number): Promise<ReplayAnswer> {
     return new Promise((resolve) => {
       const started = performance.now();
       let settled = false;
@@ -135,7 +135,7 @@ export class SharedReplayStore implements ReplayStore {
             if (settled) return;
             settled = true;
             this.#failed('timeout', `no answer within ${this.#o.timeoutMs} ms`);
-            resolve(this.#decideHere(here, 'timeout'));
+            resolve(this.#decideHere(key, nowSeconds, untilSeconds, 'timeout'));
           }),
         this.#o.timeoutMs,
       );
@@ -151,7 +151,9 @@ export class SharedReplayStore implements ReplayStore {
           this.#failures = 0;
           this.#lastInTime = performance.now();
           this.#counts.shared++;
+          // Remembered here too, as first accepted when Redis says: this node stays exact if Redis goes.
           const there = earlier === null ? undefined : firstAtOf(earlier, nowSeconds);
+          const here = this.#local.remember(key, nowSeconds, untilSeconds, there);
           const firstAt = here === undefined ? there : there === undefined ? here : Math.min(here, there);
           resolve(firstAt === undefined ? NOT_SEEN_SHARED : { firstAt, shared: true });
         },
@@ -160,15 +162,17 @@ export class SharedReplayStore implements ReplayStore {
           settled = true;
           clearTimeout(timer);
           this.#failed('error', err.message);
-          resolve(this.#decideHere(here, 'error'));
+          resolve(this.#decideHere(key, nowSeconds, untilSeconds, 'error'));
         },
       );
     });
   }
 
-  #decideHere(here: number | undefined, because: LocalReason): ReplayAnswer {
+  /** The decision of this process's memory alone. */
+  #decideHere(key: string, nowSeconds: number, untilSeconds: number, because: LocalReason): ReplayAnswer {
     this.#counts.local++;
     this.#localBecause[because]++;
+    const here = this.#local.remember(key, nowSeconds, untilSeconds);
     return here === undefined ? NOT_SEEN_HERE : { firstAt: here, shared: false };
   }
 
@@ -301,8 +305,8 @@ export class SharedReplayStore implements ReplayStore {
   }
 }
 
-/** A stored first-accepted time; anything else under our key still means "seen", now. */
+/** A stored first-accepted time; anything else under our key (or a time ahead of ours) still means "seen", now. */
 function firstAtOf(stored: string, nowSeconds: number): number {
   const at = Number(stored);
-  return Number.isSafeInteger(at) ? at : nowSeconds;
+  return Number.isSafeInteger(at) && at <= nowSeconds ? at : nowSeconds;
 }

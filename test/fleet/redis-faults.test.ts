@@ -55,7 +55,8 @@ t.test('Redis killed mid-run: answers at once, each gate exact alone; restarted 
   const [gate1, gate2] = fleet.nodes as [TestService, TestService];
   const before = fleet.site.present();
   t.match((await timed(gate2, fleet.site.present())).result, { verdict: 'VALID', replay: { shared: true } }, 'gate 2 warmed up, shared');
-  t.match((await verifyAt(gate1, before)).result, { verdict: 'VALID', replay: { shared: true } }, 'accepted through Redis before the crash');
+  const acceptedBefore = (await verifyAt(gate1, before)).result;
+  t.match(acceptedBefore, { verdict: 'VALID', replay: { shared: true } }, 'accepted through Redis before the crash');
 
   await fleet.redis.kill();
   const p1 = fleet.site.present();
@@ -74,7 +75,9 @@ t.test('Redis killed mid-run: answers at once, each gate exact alone; restarted 
   await until(() => shared(gate1).written_back >= 2 && shared(gate2).written_back >= 1, 5000, 'both gates to write back');
   t.match((await verifyAt(gate2, p1)).result, { verdict: 'REPLAYED', replay: { shared: true } }, 'gate 2 refuses what gate 1 accepted during the outage');
   t.match((await verifyAt(gate1, p2)).result, { verdict: 'REPLAYED', replay: { shared: true } }, 'gate 1 refuses what gate 2 accepted during the outage');
-  t.match((await verifyAt(gate2, before)).result, { verdict: 'REPLAYED', replay: { shared: true } }, 'and what Redis lost in the restart');
+  const lost = (await verifyAt(gate2, before)).result;
+  t.match(lost, { verdict: 'REPLAYED', replay: { shared: true } }, 'and what Redis lost in the restart');
+  t.ok(lost.reason.endsWith(`accepted at ${acceptedBefore.checked_at.slice(0, 19)}.000Z`), `written back with the time it was first accepted (${lost.reason})`);
   const logs = JSON.stringify(gate1.logs);
   t.match(logs, /shared replay memory unavailable/, 'the operator is told when sharing stops…');
   t.match(logs, /written back to Redis/, '…and when it is written back');

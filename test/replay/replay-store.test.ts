@@ -17,6 +17,8 @@ t.test('remembers a key until its time, and forgets it at most 10 s later', asyn
     t.equal(timed.remember('k', until, until + 90), until - 90, `until ${until}: remembered at its last second`);
     t.equal(timed.remember('k', until + 10, until + 100), undefined, `until ${until}: forgotten 10 s after`);
   }
+  t.equal(store.remember('told', 1200, 1290, 1185), undefined, 'remembered as first seen when told (another verifier accepted it)…');
+  t.equal(store.remember('told', 1201, 1291), 1185, '…and answers that time');
   t.equal(store.remember('past', 5000, 4999), undefined, 'a key already past its time…');
   t.equal(store.remember('past', 5000, 5090), undefined, '…is not remembered');
 });
