@@ -75,9 +75,16 @@ export class Fleet {
    */
   async connect(): Promise<void> {
     this.#log.info({ where: this.where }, 'connecting to the fleet\'s Redis');
+    // Ready, refused (nothing listens: no reason to wait), or CONNECT_WAIT_MS, whichever comes first.
     const ready = new Promise<void>((resolve) => {
-      this.client.once('ready', resolve);
-      setTimeout(resolve, CONNECT_WAIT_MS).unref();
+      const done = (): void => {
+        this.client.off('ready', done);
+        this.client.off('error', done);
+        resolve();
+      };
+      this.client.once('ready', done);
+      this.client.once('error', done);
+      setTimeout(done, CONNECT_WAIT_MS).unref();
     });
     this.client.connect().catch(() => {});
     await ready;
