@@ -21,6 +21,8 @@ import type { IssuanceConfig } from './config.js';
 import type { IssuanceMetrics } from './metrics.js';
 import { oauthBody } from './oauth-errors.js';
 import { oid4vciRoutes } from './oid4vci-routes.js';
+import type { PortalStore } from './portal/portal-store.js';
+import { portalRoutes } from './portal/portal-routes.js';
 import { publishRoutes } from './publish-routes.js';
 import type { IssuanceKeys } from './secret.js';
 import type { StatusPublisher } from './status-publisher.js';
@@ -34,6 +36,7 @@ export interface IssuanceAppOptions {
   issuer: IssuerKey;
   keys: IssuanceKeys;
   metrics: IssuanceMetrics;
+  portalStore: PortalStore;
   /** Milliseconds since the epoch. */
   clock: () => number;
   ready: () => boolean;
@@ -43,7 +46,7 @@ export interface IssuanceAppOptions {
 const BODY_TIMEOUT_MS = 10_000;
 
 /** What the issuing service's routes share. */
-export type IssuanceContext = Omit<IssuanceAppOptions, 'ready' | 'version' | 'log'>;
+export type IssuanceContext = Omit<IssuanceAppOptions, 'ready' | 'version' | 'log' | 'portalStore'>;
 
 export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyInstance> {
   const { config, metrics } = o;
@@ -92,5 +95,6 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
   await app.register(publishRoutes, context);
   await app.register(oid4vciRoutes, context);
   if (config.admin.token !== null) await app.register(adminRoutes, { ...context, token: config.admin.token, prefix: '/admin/v1' });
+  if (config.portal.enabled) await app.register(portalRoutes, { ...context, portalStore: o.portalStore, prefix: '/portal' });
   return app;
 }
