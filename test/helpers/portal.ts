@@ -29,7 +29,7 @@ export class PortalClient {
 
   constructor(readonly base: string) {}
 
-  async request(method: string, path: string, o: { form?: Record<string, string | string[]>; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async request(method: string, path: string, o: { form?: Record<string, string | string[]>; body?: string | FormData; headers?: Record<string, string> } = {}): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'text/html', ...o.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body = o.body;

@@ -28,6 +28,8 @@ main { max-width: 76rem; margin: 0 auto; padding: 1.25rem 1.25rem 3rem; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0.5rem 0 1rem; color: var(--blue-dark); }
 h2 { font-size: 1.35rem; margin: 2rem 0 0.75rem; color: var(--blue-dark); }
 .panel { background: var(--paper); border: 0.06rem solid var(--line); border-radius: 0.5rem; padding: 1rem 1.25rem; margin: 0 0 1.25rem; }
+.panel > h2:first-child, .panel > p:first-of-type { margin-top: 0; }
+form.login { max-width: 34rem; }
 .notice { border-left: 0.4rem solid var(--blue); background: var(--paper); padding: 0.75rem 1rem; margin: 0 0 1.25rem; }
 .notice.bad { border-left-color: var(--red); }
 .notice.good { border-left-color: #1b6b2f; }

@@ -53,7 +53,8 @@ export interface Portal {
   /** Cookies carry `Secure`: the service's public address is https. */
   secure: boolean;
   limits: { idleMs: number; maxMs: number };
-  view(request: FastifyRequest, o?: { switchHref?: string | null }): View;
+  /** `path`: the page's place in the navigation, when it is not the request's path (a form posted back). */
+  view(request: FastifyRequest, o?: { switchHref?: string | null; path?: string }): View;
   /** The operator's name (the audit's actor) on a route that needs a session. */
   operator(request: FastifyRequest): string;
   sendPage(reply: FastifyReply, status: number, page: string): FastifyReply;
@@ -91,7 +92,7 @@ export const portalRoutes: FastifyPluginAsync<PortalOptions> = async (app, o) =>
       const p = request.portal!;
       return {
         lang: p.lang,
-        path: request.url.split('?')[0]!,
+        path: v.path ?? request.url.split('?')[0]!,
         switchHref: v.switchHref !== undefined ? v.switchHref : request.method === 'GET' ? switchHref(request, p.lang) : null,
         ...(p.session === undefined ? {} : { operator: p.session.operator.name, csrf: csrfToken(o.keys.portal, 'session', p.session.id) }),
       };

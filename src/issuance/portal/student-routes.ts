@@ -24,6 +24,7 @@ const EXPIRING_MS = 3 * 24 * 3600_000;
 /** Students in one class's batch of letters. */
 const MAX_BATCH = 200;
 const ID = /^[A-Za-z0-9_-]{22}$/;
+const NEW_PATH = `${PORTAL_PATH}/students/new`;
 
 type IdParams = { Params: { id: string } };
 
@@ -65,9 +66,9 @@ export function studentRoutes(app: FastifyInstance, portal: Portal): void {
     if (created.reason === 'invalid') {
       const f = created.failure;
       const field = ((FORM_FIELDS as readonly string[]).includes(f.field) ? f.field : f.field === 'org' ? 'org.name' : 'given_name') as FormField;
-      return portal.sendPage(reply, 400, newStudentPage(portal.view(request), { values, errors: { [field]: ruleText(lang, f.rule, f.limit) }, problem: t.add.errors }));
+      return portal.sendPage(reply, 400, newStudentPage(portal.view(request, { path: NEW_PATH }), { values, errors: { [field]: ruleText(lang, f.rule, f.limit) }, problem: t.add.errors }));
     }
-    return portal.sendPage(reply, 409, newStudentPage(portal.view(request), { values, errors: { doc_no: t.add.exists }, problem: t.add.errors }));
+    return portal.sendPage(reply, 409, newStudentPage(portal.view(request, { path: NEW_PATH }), { values, errors: { doc_no: t.add.exists }, problem: t.add.errors }));
   });
 
   const showStudent = async (request: Parameters<Portal['view']>[0], id: string, status: number, extra: { done?: string; reasonMissing?: boolean }) => {

@@ -203,7 +203,6 @@ const pl = {
     step4: 'Legitymacja działa tylko na tym jednym telefonie.',
     step5: 'Jeśli zgubisz telefon albo ktoś go ukradnie, od razu powiedz o tym w sekretariacie szkoły.',
     secret: 'Nie pokazuj nikomu tego listu. Zgubiony list? Poproś sekretariat o nowy — ten przestanie wtedy działać.',
-    made: (n: number) => `Utworzono ${n} list(y/ów) aktywacyjnych.`,
   },
   import: {
     title: 'Import uczniów z pliku CSV',
@@ -449,7 +448,6 @@ const en: Texts = {
     step4: 'The ID works on this one phone only.',
     step5: 'If you lose your phone or it is stolen, tell the school office at once.',
     secret: 'Show this letter to no one. Lost it? Ask the school office for a new one — this one then stops working.',
-    made: (n: number) => `${n} activation letter(s) made.`,
   },
   import: {
     title: 'Import students from a CSV file',

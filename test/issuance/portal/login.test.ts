@@ -22,6 +22,7 @@ t.teardown(async () => {
   await s.close();
 });
 
+const count = (table: string) => (s.service.store.database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const operatorAudit = () =>
   s.service.store.database.prepare("SELECT actor, action FROM audit WHERE action LIKE 'operator.%' ORDER BY seq").all() as { actor: string; action: string }[];
 
@@ -81,7 +82,7 @@ t.test('a wrong password, then the right one; the cookie as the browser holds it
   const after = await old.get('/portal/');
   t.equal(after.res.status, 303, 'the old session cookie opens nothing');
   t.match(after.res.headers.get('location'), /^\/portal\/login\?next=%2Fportal%2F&expired=1$/);
-  t.equal(s.service.store.database.prepare('SELECT count(*) AS n FROM portal_sessions').get().n, 0, 'logging out deleted the session');
+  t.equal(count('portal_sessions'), 0, 'logging out deleted the session');
   t.same(errors, ['Failed to load resource: the server responded with a status of 401 (Unauthorized)'], 'no console errors but the wrong password\'s 401, no CSP violations');
   t.ok(requests.every((u) => u.startsWith(`${s.url}/portal/`)), 'nothing loaded from elsewhere');
 });
@@ -114,12 +115,12 @@ t.test('a form sent without its CSRF token: 403, and nothing is written', async 
   await page.getByLabel(/^Imię/).fill('Bez');
   await page.getByLabel(/^Nazwisko/).fill('Tokenu');
   await page.evaluate("document.querySelector('main form input[name=_csrf]').remove()");
-  const before = s.service.store.database.prepare('SELECT count(*) AS n FROM students').get().n;
+  const before = count('students');
   const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Dodaj ucznia' }).click()]);
   t.equal(answer.status(), 403);
   await page.waitForSelector('.notice.bad');
   t.match(await page.textContent('main'), /brak tokenu CSRF/);
   t.match(await page.textContent('main'), /FORBIDDEN/);
-  t.equal(s.service.store.database.prepare('SELECT count(*) AS n FROM students').get().n, before, 'no student written');
+  t.equal(count('students'), before, 'no student written');
   await screenshot(page, 'portal-csrf-403');
 });

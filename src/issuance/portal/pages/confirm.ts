@@ -43,7 +43,7 @@ export function confirmLettersPage(v: View, o: LetterChoice): string {
 ${csrfField(v)}
 ${o.give.map((s) => html`<input type="hidden" name="id" value="${s.id}">`)}
 <input type="hidden" name="confirm" value="yes">
-${o.give.length === 0 ? notice(c.lettersNone, 'bad') : html`<p><strong>${c.letters(o.give.length)}</strong></p>`}
+${o.give.length === 0 ? notice(c.lettersNone, 'bad') : html`<p><strong>${c.letters(o.give.length)}</strong></p>${list(o.give)}`}
 ${replace.length === 0 ? '' : html`<p>${c.lettersReplace}</p>${list(replace)}`}
 ${o.skipped.length === 0 ? '' : html`<p>${c.lettersSkipped}</p><ul>${o.skipped.map((s) => html`<li>${s.label}: ${s.why}</li>`)}</ul>`}
 <div class="actions">${o.give.length === 0 ? '' : html`<button type="submit">${c.lettersYes}</button>`}<a class="button secondary" href="${PORTAL_PATH}/students">${c.cancel}</a></div>

@@ -17,7 +17,7 @@ export function loginPage(v: View, o: LoginPageOptions): string {
   const body = html`
 ${o.message === undefined ? '' : notice(o.message.text, o.message.kind)}
 ${o.noOperators ? notice(t.noOperators) : ''}
-<form class="panel" method="post" action="${PORTAL_PATH}/login" novalidate>
+<form class="panel login" method="post" action="${PORTAL_PATH}/login" novalidate>
 <input type="hidden" name="_csrf" value="${v.csrf ?? ''}">
 ${o.next === undefined ? '' : html`<input type="hidden" name="next" value="${o.next}">`}
 ${inputField({ name: 'name', label: t.name, value: o.name ?? '', required: true, autocomplete: 'username', ...(o.missing?.name ? { error: t.required } : {}) })}
