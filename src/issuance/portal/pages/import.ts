@@ -12,8 +12,10 @@ export function importFormPage(v: View, o: { problem?: string }): string {
   const t = texts(v.lang).import;
   const body = html`
 <p>${t.intro}</p>
-<p><code>${REQUIRED_COLUMNS.join(', ')}</code>, ${t.optional}: <code>${OPTIONAL_COLUMNS.join(', ')}</code></p>
-<p class="muted">given_name, family_name, birthdate, doc, doc_no, valid_until: ${texts(v.lang).fields.given_name}, ${texts(v.lang).fields.family_name}, ${texts(v.lang).fields.birthdate} (RRRR-MM-DD / DD.MM.RRRR), school | student, ${texts(v.lang).fields.doc_no}, ${texts(v.lang).fields.valid_until}</p>
+<table class="columns"><thead><tr><th scope="col">${t.column}</th><th scope="col">${t.meaning}</th></tr></thead><tbody>
+${[...REQUIRED_COLUMNS, OPTIONAL_COLUMNS.join(', ')].map((c) => html`<tr><td><code>${c}</code></td><td>${t.columns[c]}</td></tr>`)}
+</tbody></table>
+<p>${t.others}</p>
 ${o.problem === undefined ? '' : notice(o.problem, 'bad')}
 <form class="panel" method="post" action="${PORTAL_PATH}/import" enctype="multipart/form-data">
 ${csrfField(v)}
