@@ -44,9 +44,10 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
 
   mleg wallet keygen  --out FILE [--alg ES256|EdDSA] [--force]
   mleg wallet present --credential FILE --key FILE [--qr FILE.png | --qr -]
-  mleg wallet activate --offer URI --code CODE --key FILE --out FILE
-                                          redeem a credential offer (openid-credential-offer:// or https://) with its
-                                          activation code; the credential is bound to the device key FILE
+  mleg wallet activate --offer URI | --qr PICTURE --code CODE --key FILE --out FILE
+                                          redeem a credential offer (openid-credential-offer:// or https://, or the QR
+                                          code in a picture of the activation letter) with its activation code; the
+                                          credential is bound to the device key FILE
                                           exit 3 wrong code, 4 offer locked, 5 offer expired or used, 6 no connection
 `;
 
