@@ -125,6 +125,8 @@ t.test('the README walk-through: serve, add an operator, log in, import a class,
   await page.getByRole('link', { name: 'Import z pliku CSV' }).click();
   await page.getByLabel('Plik CSV').setInputFiles(at('klasa.csv'));
   await page.getByRole('button', { name: 'Sprawdź plik' }).click();
+  await page.waitForSelector('h1:text("Podgląd importu")');
+  await screenshot(page, 'portal-readme-preview');
   await page.getByRole('button', { name: 'Zapisz 3 uczniów' }).click();
   await page.getByRole('button', { name: 'Drukuj listy aktywacyjne dla tych 3 uczniów' }).click();
   await page.getByRole('button', { name: 'Tak, utwórz i wydrukuj listy' }).click();
@@ -142,6 +144,9 @@ t.test('the README walk-through: serve, add an operator, log in, import a class,
   t.equal(claims.doc_no, PORTAL_STUDENTS[0].doc_no, "the first letter's student");
   await page.goto(`${url}/portal/students?state=active`);
   t.equal(await page.locator('tbody tr').count(), 1, 'the portal shows one active student');
+  await page.goto(`${url}/portal/`);
+  t.match(await page.locator('.cards').textContent(), /0\s*zarejestrowany\s*2\s*czeka na aktywację\s*1\s*aktywna/);
+  await screenshot(page, 'portal-readme-dashboard');
 
   const blank = await mleg(['wallet', 'activate', '--qr', at('klasa.csv'), '--code', code, '--key', at('device.json'), '--out', at('x.jwt')]);
   t.equal(blank.code, 1, 'a file that is no picture');

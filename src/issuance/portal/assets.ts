@@ -40,6 +40,7 @@ label { display: block; font-weight: bold; margin: 0 0 0.25rem; }
 input[type="text"], input[type="password"], input[type="date"], input[type="search"], select, textarea {
   font: inherit; color: var(--ink); background: var(--paper); border: 0.1rem solid #5b6472; border-radius: 0.3rem; padding: 0.45rem 0.6rem; width: 100%; max-width: 30rem; }
 input[type="file"] { font: inherit; }
+input[type="checkbox"] { width: 1.35rem; height: 1.35rem; margin: 0.1rem 0.4rem 0 0; vertical-align: middle; accent-color: var(--blue); }
 table.columns { max-width: 50rem; margin: 0 0 1rem; }
 textarea { max-width: 100%; min-height: 8rem; font-family: "DejaVu Sans Mono", monospace; font-size: 0.9rem; }
 [aria-invalid="true"] { border-color: var(--red); border-width: 0.15rem; }

@@ -13,7 +13,7 @@ export function dashboardPage(v: View, o: { counts: StoreCounts; expiring: Expir
   const body = html`
 <h2>${d.byState}</h2>
 <ul class="cards">
-${STUDENT_STATES.map((s) => html`<li><a href="${PORTAL_PATH}/students?state=${s}"><span class="n">${o.counts.students[s]}</span>${stateBadge(s, t.states[s])}</a></li>`)}
+${STUDENT_STATES.map((s) => html`<li><a href="${PORTAL_PATH}/students?state=${s}"><span class="n">${o.counts.students[s]}</span> ${stateBadge(s, t.states[s])}</a></li>`)}
 </ul>
 <p>${d.credentials}: ${(['valid', 'suspended', 'revoked'] as const).map((s, i) => html`${i > 0 ? ', ' : ''}${t.credentialStatus[s]} <strong>${o.counts.credentials[s]}</strong>`)}</p>
 
