@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { requireAdminToken } from '../http/bearer-auth.js';
 import { errorReplies } from '../http/schemas.js';
 import { isPlainObject } from '../jws/compact.js';
-import type { IssuanceContext } from './app.js';
+import type { IssuanceContext } from './context.js';
 import { sendError } from '../http/http-errors.js';
 import { REVOKE_REASONS, STUDENT_STATES, type Refusal, type RevokeReason, type StatusChange, type StudentState } from './store.js';
 import { changeStudentStatus, makeOffer, registerStudent } from './student-operations.js';

@@ -7,7 +7,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { dayInPoland, endOfDayInPoland } from '../issuer/valid-until.js';
-import type { IssuanceContext } from './app.js';
+import type { IssuanceContext } from './context.js';
 import { offerConfiguration } from './credential-formats.js';
 import { credentialOffer, newId, newSecretCode, newTxCode, offerLinks, sha256, txCodeMac } from './offers.js';
 import type { Actor, Refusal, StatusChange, Student } from './store.js';

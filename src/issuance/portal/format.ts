@@ -22,3 +22,10 @@ export function formatTime(ms: number, lang: Lang): string {
 export function groupedCode(code: string): string {
   return code.replace(/^(\d{4})(\d{4})$/, '$1 $2');
 }
+
+const numbers: Record<Lang, Intl.NumberFormat> = { pl: new Intl.NumberFormat('pl-PL'), en: new Intl.NumberFormat('en-GB') };
+
+/** 100 000 (Polish), 100,000 (English). */
+export function formatNumber(n: number, lang: Lang): string {
+  return numbers[lang].format(n);
+}

@@ -12,7 +12,7 @@ import { registerStudent } from '../student-operations.js';
 import { decodeCsv, MAX_ROWS, planImport, type ImportRow } from './csv-import.js';
 import { FormBody } from './forms.js';
 import { importDonePage, importFormPage, importPreviewPage } from './pages/import.js';
-import type { Portal } from './portal-routes.js';
+import type { Portal } from './portal.js';
 import { texts } from './texts.js';
 
 /** A class's export is a few kilobytes; 2 000 rows of long names fit in 2 MiB. */

@@ -15,7 +15,8 @@ import { PORTAL_PATH } from './layout.js';
 import { addressKey } from './login-throttle.js';
 import { loginPage, type LoginPageOptions } from './pages/login.js';
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from './passwords.js';
-import { sessionHash, type Portal } from './portal-routes.js';
+import { errorBody } from '../../errors.js';
+import { sessionHash, wantsHtml, type Portal } from './portal.js';
 import { formatTime } from './format.js';
 import { texts } from './texts.js';
 
@@ -78,6 +79,7 @@ export function loginRoutes(app: FastifyInstance, portal: Portal): void {
       const seconds = Math.max(1, Math.ceil((start.until - clock()) / 1000));
       request.log.warn({ scope: start.scope, refused: start.refused, seconds }, 'portal login refused: too many failures');
       reply.header('retry-after', String(seconds));
+      if (!wantsHtml(request)) return reply.code(429).send(errorBody('LOGIN_LOCKED', `too many failed logins; try again in ${seconds} s`));
       const text = start.refused === 'locked' ? t.locked(formatTime(start.until, request.portal!.lang)) : t.delayed(seconds);
       return showLogin(request, reply, 429, { ...keep, message: { text, kind: 'bad' } });
     }
@@ -86,6 +88,7 @@ export function loginRoutes(app: FastifyInstance, portal: Portal): void {
     if (!right || operator === undefined) {
       await store.loginFailed({ name, operator, lockedNow: start.lockedNow, now: clock() });
       request.log.warn({ operator: operator?.id ?? null, locked: start.lockedNow }, 'portal login failed');
+      if (!wantsHtml(request)) return reply.code(401).send(errorBody('LOGIN_FAILED', 'wrong operator name or password'));
       return showLogin(request, reply, 401, { ...keep, message: { text: t.failed, kind: 'bad' } });
     }
     const id = randomBytes(32).toString('base64url');

@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import QRCode from 'qrcode';
-import type { IssuanceContext } from '../app.js';
+import type { IssuanceContext } from '../context.js';
 import type { Actor, Refusal, Student, StudentState } from '../store.js';
 import { defaultOrg, makeOffer } from '../student-operations.js';
 import type { Letter } from './pages/letters.js';

@@ -6,60 +6,21 @@
  * CSRF token and no other site's Origin. Refusals are pages for a browser and
  * `{"error", "message"}` for anything else.
  */
-import { createHash } from 'node:crypto';
-import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { ERRORS, errorBody, type ErrorCode } from '../../errors.js';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { ERRORS, errorBody } from '../../errors.js';
 import { clientError } from '../../http/http-errors.js';
-import type { IssuanceContext } from '../app.js';
 import { PORTAL_CSS, PORTAL_JS } from './assets.js';
 import { LANG_COOKIE, readCookies, SESSION_COOKIE, setCookie } from './cookies.js';
 import { csrfMatches, csrfToken } from './csrf.js';
 import { FormBody, takeForms } from './forms.js';
 import { importRoutes } from './import-routes.js';
 import { ImportPreviews } from './import-previews.js';
-import { CSRF_FIELD, PORTAL_PATH, type View } from './layout.js';
+import { CSRF_FIELD, PORTAL_PATH } from './layout.js';
 import { loginRoutes } from './login-routes.js';
 import { errorPage } from './pages/error.js';
-import type { PortalStore } from './portal-store.js';
+import { sessionHash, wantsHtml, type Portal, type PortalOptions } from './portal.js';
 import { studentRoutes } from './student-routes.js';
 import type { Lang } from './texts.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    portal?: PortalRequest;
-  }
-  interface FastifyContextConfig {
-    /** A portal route without a session: the login page, the assets. */
-    portalPublic?: boolean;
-  }
-}
-
-export interface PortalRequest {
-  lang: Lang;
-  session?: { id: string; hash: Buffer; operator: { id: string; name: string } };
-}
-
-export interface PortalOptions extends IssuanceContext {
-  portalStore: PortalStore;
-}
-
-/** What the portal's route groups share. */
-export interface Portal {
-  ctx: IssuanceContext;
-  store: PortalStore;
-  previews: ImportPreviews;
-  /** The key of its CSRF tokens and client-address HMACs. */
-  key: Buffer;
-  /** Cookies carry `Secure`: the service's public address is https. */
-  secure: boolean;
-  limits: { idleMs: number; maxMs: number };
-  /** `path`: the page's place in the navigation, when it is not the request's path (a form posted back). */
-  view(request: FastifyRequest, o?: { switchHref?: string | null; path?: string }): View;
-  /** The operator's name (the audit's actor) on a route that needs a session. */
-  operator(request: FastifyRequest): string;
-  sendPage(reply: FastifyReply, status: number, page: string): FastifyReply;
-  refuse(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string): FastifyReply;
-}
 
 /** The pages' own policy: style and script from /portal/assets only, forms to this service only, nothing inline, nothing from elsewhere. */
 export const PORTAL_CSP = [
@@ -75,9 +36,6 @@ export const PORTAL_CSP = [
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 const LANG_MAX_AGE = 365 * 24 * 3600;
 
-export const sessionHash = (id: string) => createHash('sha256').update(id).digest();
-
-const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? '').includes('text/html');
 
 export const portalRoutes: FastifyPluginAsync<PortalOptions> = async (app, o) => {
   const { portalStore: store, ...ctx } = o;

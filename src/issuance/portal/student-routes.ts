@@ -16,7 +16,7 @@ import { lettersPage, type Letter } from './pages/letters.js';
 import { FORM_FIELDS, newStudentPage, type FormField } from './pages/student-form.js';
 import { studentPage } from './pages/student.js';
 import { studentsPage } from './pages/students.js';
-import type { Portal } from './portal-routes.js';
+import type { Portal } from './portal.js';
 import { ruleText, texts, type Lang } from './texts.js';
 
 const PAGE_SIZE = 25;

@@ -103,7 +103,8 @@ t.test('growing delays, then a lock; the right password during a lock is refused
   t.teardown(() => s.close());
   const c = new PortalClient(s.url);
   const wrong = () => c.login(OPERATOR.name, 'wrong password, again');
-  t.equal((await wrong()).res.status, 401, 'failure 1: no delay');
+  const first = await c.request('POST', '/portal/login', { form: { _csrf: await c.csrf('/portal/login'), name: OPERATOR.name, password: 'wrong password, again' }, headers: { accept: 'application/json' } });
+  t.same([first.res.status, JSON.parse(first.text)], [401, { error: 'LOGIN_FAILED', message: 'wrong operator name or password' }], 'failure 1: no delay (a JSON client: LOGIN_FAILED)');
   t.equal((await wrong()).res.status, 401, 'failure 2: no delay');
   t.equal((await wrong()).res.status, 401, 'failure 3: the next waits 1 s');
   const delayed = await wrong();
@@ -121,6 +122,8 @@ t.test('growing delays, then a lock; the right password during a lock is refused
   t.match(locked.text, 'Konto jest zablokowane do');
   t.equal(locked.res.headers.get('retry-after'), String(15 * 60));
   t.equal(count(s, "SELECT count(*) AS n FROM audit WHERE action = 'operator.locked' AND actor = 'sekretariat.anna'"), 1, 'the lock is in the audit table');
+  const asJson = await c.request('POST', '/portal/login', { form: { _csrf: await c.csrf('/portal/login'), name: OPERATOR.name, password: OPERATOR.password }, headers: { accept: 'application/json' } });
+  t.same([asJson.res.status, JSON.parse(asJson.text).error], [429, 'LOGIN_LOCKED'], 'a client asking for JSON: LOGIN_LOCKED');
   s.clock.advance(15 * 60_000 + 1);
   t.equal((await wrong()).res.status, 401, 'after the lock a failure…');
   t.equal((await c.login()).res.status, 429, '…locks again at once');

@@ -2,7 +2,7 @@
 import { html } from '../../html.js';
 import type { StoreCounts } from '../../store.js';
 import { STUDENT_STATES } from '../../store.js';
-import { formatTime } from '../format.js';
+import { formatNumber, formatTime } from '../format.js';
 import { page, PORTAL_PATH, stateBadge, type View } from '../layout.js';
 import type { ExpiringOffer, StatusListSummary } from '../portal-store.js';
 import { texts } from '../texts.js';
@@ -28,7 +28,7 @@ ${o.expiring.map((e) => html`<tr><td><a href="${PORTAL_PATH}/students/${e.studen
 
 <h2>${d.lists}</h2>
 <table><thead><tr><th scope="col">${d.list}</th><th scope="col" class="num">${d.used}</th><th scope="col">${d.published}</th></tr></thead><tbody>
-${o.lists.map((l) => html`<tr><td><code>/status/${l.name}</code></td><td class="num">${l.used} / ${l.size}</td><td>${l.last_iat === null ? d.never : formatTime(l.last_iat * 1000, v.lang)}</td></tr>`)}
+${o.lists.map((l) => html`<tr><td><code>/status/${l.name}</code></td><td class="num">${formatNumber(l.used, v.lang)} / ${formatNumber(l.size, v.lang)}</td><td>${l.last_iat === null ? d.never : formatTime(l.last_iat * 1000, v.lang)}</td></tr>`)}
 </tbody></table>`;
   return page(v, d.title, body);
 }
