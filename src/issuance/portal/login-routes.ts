@@ -93,7 +93,7 @@ export function loginRoutes(app: FastifyInstance, portal: Portal): void {
     }
     const id = randomBytes(32).toString('base64url');
     const rehashed = needsRehash(operator.password) ? await hashPassword(password) : undefined;
-    await store.loginSucceeded({ operatorId: operator.id, addressKey: address, sessionHash: sessionHash(id), now: clock(), ...(rehashed === undefined ? {} : { rehashed }) });
+    await store.loginSucceeded({ operatorId: operator.id, addressKey: address, sessionHash: sessionHash(id), now: clock(), limits: portal.limits, ...(rehashed === undefined ? {} : { rehashed }) });
     request.log.info({ operator: operator.id, rehashed: rehashed !== undefined }, 'portal login');
     setCookie(reply, SESSION_COOKIE, id, { secure: portal.secure });
     clearCookie(reply, LOGIN_COOKIE, { secure: portal.secure });

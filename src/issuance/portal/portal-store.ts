@@ -26,6 +26,12 @@ export interface OperatorSummary {
   sessions: number;
 }
 
+/** How long a session lasts idle, and at most. */
+export interface SessionLimits {
+  idleMs: number;
+  maxMs: number;
+}
+
 export interface PortalSession {
   operator: { id: string; name: string };
   created_at: number;
@@ -61,12 +67,12 @@ export interface PortalStore {
   listOperators(now: number): Promise<OperatorSummary[]>;
   /** Refuses an attempt while a delay or lock holds; otherwise counts it as failed (forgiven by loginSucceeded). */
   beginLogin(name: string, addressKey: Buffer, now: number, policies: { operator: ThrottlePolicy; address: ThrottlePolicy }): Promise<LoginStart>;
-  /** Forgives the attempt, records the session (and a hash remade with today's parameters). */
-  loginSucceeded(o: { operatorId: string; addressKey: Buffer; sessionHash: Buffer; now: number; rehashed?: PasswordHash }): Promise<void>;
+  /** Forgives the attempt, records the session (and a hash remade with today's parameters); sessions past `limits` are deleted. */
+  loginSucceeded(o: { operatorId: string; addressKey: Buffer; sessionHash: Buffer; now: number; limits: SessionLimits; rehashed?: PasswordHash }): Promise<void>;
   /** Writes the failure (and a lock it began) to the audit table. */
   loginFailed(o: { name: string; operator: Operator | undefined; lockedNow: { operator: boolean; address: boolean }; now: number }): Promise<void>;
   /** The session's operator while it is neither idle longer than `idleMs` nor older than `maxMs` (an ended one is deleted). */
-  session(hash: Buffer, now: number, limits: { idleMs: number; maxMs: number }): Promise<PortalSession | undefined>;
+  session(hash: Buffer, now: number, limits: SessionLimits): Promise<PortalSession | undefined>;
   endSession(hash: Buffer, now: number): Promise<void>;
   /** Which of these document numbers are registered already. */
   registeredDocNos(docNos: readonly string[]): Promise<Set<string>>;

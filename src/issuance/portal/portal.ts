@@ -9,7 +9,7 @@ import type { ErrorCode } from '../../errors.js';
 import type { IssuanceContext } from '../context.js';
 import type { ImportPreviews } from './import-previews.js';
 import type { View } from './layout.js';
-import type { PortalStore } from './portal-store.js';
+import type { PortalStore, SessionLimits } from './portal-store.js';
 import type { Lang } from './texts.js';
 
 declare module 'fastify' {
@@ -40,7 +40,7 @@ export interface Portal {
   key: Buffer;
   /** Cookies carry `Secure`: the service's public address is https. */
   secure: boolean;
-  limits: { idleMs: number; maxMs: number };
+  limits: SessionLimits;
   /** `path`: the page's place in the navigation, when it is not the request's path (a form posted back). */
   view(request: FastifyRequest, o?: { switchHref?: string | null; path?: string }): View;
   /** The operator's name (the audit's actor) on a route that needs a session. */

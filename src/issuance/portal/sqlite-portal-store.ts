@@ -8,7 +8,7 @@ import { newId } from '../offers.js';
 import type { Actor, Refusal } from '../store.js';
 import { afterFailure, refusal, UNTOUCHED, type ThrottlePolicy, type ThrottleState } from './login-throttle.js';
 import type { PasswordHash } from './passwords.js';
-import type { ExpiringOffer, LoginStart, Operator, OperatorSummary, PortalSession, PortalStore, StatusListSummary } from './portal-store.js';
+import type { ExpiringOffer, LoginStart, Operator, OperatorSummary, PortalSession, PortalStore, SessionLimits, StatusListSummary } from './portal-store.js';
 
 interface OperatorRow {
   id: string;
@@ -105,9 +105,11 @@ export class SqlitePortalStore implements PortalStore {
     });
   }
 
-  async loginSucceeded(o: { operatorId: string; addressKey: Buffer; sessionHash: Buffer; now: number; rehashed?: PasswordHash }): Promise<void> {
+  async loginSucceeded(o: { operatorId: string; addressKey: Buffer; sessionHash: Buffer; now: number; limits: SessionLimits; rehashed?: PasswordHash }): Promise<void> {
     this.#tx(() => {
       const { now } = o;
+      // Sessions are ended when next used; those never used again go here.
+      this.#db.prepare('DELETE FROM portal_sessions WHERE seen_at < ? OR created_at < ?').run(now - o.limits.idleMs, now - o.limits.maxMs);
       this.#db.prepare('UPDATE operators SET failed_attempts = 0, login_not_before = NULL, locked_until = NULL, last_login_at = ? WHERE id = ?').run(now, o.operatorId);
       if (o.rehashed !== undefined) this.#db.prepare('UPDATE operators SET password_hash = ?, salt = ?, password_params = ? WHERE id = ?').run(o.rehashed.hash, o.rehashed.salt, o.rehashed.params, o.operatorId);
       this.#db.prepare('DELETE FROM login_throttle WHERE address_key = ? OR (updated_at < ? AND coalesce(locked_until, 0) < ?)').run(o.addressKey, now - FORGET_ADDRESS_MS, now);
@@ -127,7 +129,7 @@ export class SqlitePortalStore implements PortalStore {
     });
   }
 
-  async session(hash: Buffer, now: number, limits: { idleMs: number; maxMs: number }): Promise<PortalSession | undefined> {
+  async session(hash: Buffer, now: number, limits: SessionLimits): Promise<PortalSession | undefined> {
     const row = this.#db
       .prepare('SELECT s.created_at, s.seen_at, o.id, o.name FROM portal_sessions s JOIN operators o ON o.id = s.operator_id WHERE s.id_hash = ?')
       .get(hash) as { created_at: number; seen_at: number; id: string; name: string } | undefined;

@@ -87,7 +87,11 @@ t.test('sessions end when idle, and after sessionHours whatever the activity', a
   t.match((await c.get('/portal/login?expired=1')).text, 'Sesja wygasła albo została zakończona.');
   t.equal(count(s, 'SELECT count(*) AS n FROM portal_sessions'), 0, 'the ended session is deleted');
 
+  const abandoned = new PortalClient(s.url);
+  await abandoned.login();
+  s.clock.advance(31 * 60_000);
   await c.login();
+  t.equal(count(s, 'SELECT count(*) AS n FROM portal_sessions'), 1, 'a session never used again is deleted at the next login');
   for (let i = 0; i < 3; i++) {
     s.clock.advance(19 * 60_000);
     t.equal((await c.get('/portal/')).res.status, 200, `${(i + 1) * 19} minutes after the login, never idle: still in`);
