@@ -14,25 +14,17 @@ import { registerOpenApi } from '../http/openapi.js';
 import { errorSchema } from '../http/schemas.js';
 import { clientError, sendError } from '../http/http-errors.js';
 import { addServiceHooks, registerRateLimit } from '../http/service-app.js';
-import type { Logger } from '../logger.js';
 import { adminRoutes } from './admin-routes.js';
-import type { IssuanceContext } from './context.js';
+import type { IssuanceAppOptions, IssuanceContext } from './context.js';
 import { oauthBody } from './oauth-errors.js';
 import { oid4vciRoutes } from './oid4vci-routes.js';
-import type { PortalStore } from './portal/portal-store.js';
 import { portalRoutes } from './portal/portal-routes.js';
 import { publishRoutes } from './publish-routes.js';
 
-export interface IssuanceAppOptions extends IssuanceContext {
-  log: Logger;
-  portalStore: PortalStore;
-  ready: () => boolean;
-  version: string;
-}
-
 const BODY_TIMEOUT_MS = 10_000;
 
-export type { IssuanceContext } from './context.js';
+
+export type { IssuanceAppOptions, IssuanceContext } from './context.js';
 
 export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyInstance> {
   const { config, metrics } = o;
