@@ -4,8 +4,10 @@
  * cookies and reads each form's CSRF token, for the refusals a browser cannot be made to
  * send; and logging in from headless Chromium.
  */
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import type { Test } from 'tap';
 import { addOperator } from '../../src/issuance/portal/operators.js';
+import { launchBrowser } from './browser.js';
 import { startIssuer, type TestIssuer, type TestIssuerOptions } from './issuance.js';
 
 export const OPERATOR = { name: 'sekretariat.anna', password: 'Zielona-Łąka-2026!' };
@@ -14,6 +16,15 @@ export async function startPortal(o: TestIssuerOptions = {}): Promise<TestIssuer
   const s = await startIssuer(o);
   await addOperator(s.service.portalStore, OPERATOR.name, OPERATOR.password, Date.now());
   return s;
+}
+
+/** A portal and a headless Chromium for a whole test file (`t`, tap's root), both stopped at its end. */
+export async function startPortalInBrowser(t: Test, o: TestIssuerOptions = {}): Promise<{ s: TestIssuer; browser: Browser }> {
+  const s = await startPortal(o);
+  t.teardown(() => s.close());
+  const browser = await launchBrowser();
+  t.teardown(() => browser.close());
+  return { s, browser };
 }
 
 export interface Answer {

@@ -8,22 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../../helpers/browser.js';
+import { screenshot } from '../../helpers/browser.js';
 import { PORTAL_STUDENTS } from '../../helpers/holders.js';
-import type { TestIssuer } from '../../helpers/issuance.js';
-import { csrfOf, loginInBrowser, OPERATOR, PortalClient, startPortal } from '../../helpers/portal.js';
+import { csrfOf, loginInBrowser, OPERATOR, PortalClient, startPortalInBrowser } from '../../helpers/portal.js';
 
-let s: TestIssuer;
-let browser: Browser;
-t.before(async () => {
-  s = await startPortal();
-  browser = await launchBrowser();
-});
-t.teardown(async () => {
-  await browser.close();
-  await s.close();
-});
+const { s, browser } = await startPortalInBrowser(t);
 
 const db = () => s.service.store.database;
 const students = () => db().prepare('SELECT doc_no, given_name FROM students ORDER BY seq').all() as { doc_no: string; given_name: string }[];

@@ -7,28 +7,18 @@
  * A class's letters: ticked on the list, confirmed, one A4 page each, each its own code.
  */
 import t from 'tap';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { generateKeyPairJwk, signingKeyFromJwk } from '../../../src/issuer/keys.js';
 import { ImageDecoder } from '../../../src/scan/image/decode-image.js';
 import { activate } from '../../../src/wallet/oid4vci-client.js';
-import { launchBrowser, screenshot } from '../../helpers/browser.js';
+import { screenshot } from '../../helpers/browser.js';
 import { PORTAL_STUDENTS } from '../../helpers/holders.js';
-import { claimsOf, json, signerOf, type TestIssuer } from '../../helpers/issuance.js';
-import { loginInBrowser, startPortal } from '../../helpers/portal.js';
+import { claimsOf, json, signerOf } from '../../helpers/issuance.js';
+import { loginInBrowser, startPortalInBrowser } from '../../helpers/portal.js';
 
-let s: TestIssuer;
-let browser: Browser;
-let images: ImageDecoder;
-t.before(async () => {
-  s = await startPortal();
-  browser = await launchBrowser();
-  images = new ImageDecoder({ decoder: 'zxing-wasm', maxPixels: 25_000_000, timeoutMs: 30_000 });
-});
-t.teardown(async () => {
-  await images.close();
-  await browser.close();
-  await s.close();
-});
+const { s, browser } = await startPortalInBrowser(t);
+const images = new ImageDecoder({ decoder: 'zxing-wasm', maxPixels: 25_000_000, timeoutMs: 30_000 });
+t.teardown(() => images.close());
 
 async function register(student: Record<string, unknown>): Promise<string> {
   const res = await s.admin('POST', '/students', student);

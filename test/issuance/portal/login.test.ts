@@ -5,22 +5,11 @@
  * name, a form whose CSRF token was taken out (403), and logging out (the old cookie is dead).
  */
 import t from 'tap';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, screenshot } from '../../helpers/browser.js';
+import { openPage, screenshot } from '../../helpers/browser.js';
 import { contrastOf } from '../../helpers/contrast.js';
-import type { TestIssuer } from '../../helpers/issuance.js';
-import { OPERATOR, PortalClient, startPortal } from '../../helpers/portal.js';
+import { OPERATOR, PortalClient, startPortalInBrowser } from '../../helpers/portal.js';
 
-let s: TestIssuer;
-let browser: Browser;
-t.before(async () => {
-  s = await startPortal();
-  browser = await launchBrowser();
-});
-t.teardown(async () => {
-  await browser.close();
-  await s.close();
-});
+const { s, browser } = await startPortalInBrowser(t);
 
 const count = (table: string) => (s.service.store.database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const operatorAudit = () =>

@@ -6,7 +6,7 @@
  * list itself). The reason is one of SPEC 10's, in Polish; the history names the operator.
  */
 import t, { type Test } from 'tap';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { generateKeyPairJwk, signingKeyFromJwk } from '../../../src/issuer/keys.js';
 import { makePresentation } from '../../../src/issuer/presentation.js';
 import { ImageDecoder } from '../../../src/scan/image/decode-image.js';
@@ -14,29 +14,19 @@ import { statusAt } from '../../../src/status/status-bits.js';
 import { verifyStatusListToken } from '../../../src/status/status-list-token.js';
 import { parseTrustList } from '../../../src/trust/trust-list.js';
 import { activate } from '../../../src/wallet/oid4vci-client.js';
-import { launchBrowser, screenshot } from '../../helpers/browser.js';
+import { screenshot } from '../../helpers/browser.js';
 import { PORTAL_STUDENTS } from '../../helpers/holders.js';
-import { json, signerOf, type TestIssuer } from '../../helpers/issuance.js';
-import { loginInBrowser, OPERATOR, PortalClient, startPortal } from '../../helpers/portal.js';
-import { startService, type TestService } from '../../helpers/service.js';
+import { json, signerOf } from '../../helpers/issuance.js';
+import { loginInBrowser, OPERATOR, PortalClient, startPortalInBrowser } from '../../helpers/portal.js';
+import { startService } from '../../helpers/service.js';
 
 const VERIFIER_ADMIN = 'verifier-admin-token-0123456789';
-let s: TestIssuer;
-let verifier: TestService;
-let browser: Browser;
-t.before(async () => {
-  s = await startPortal();
-  verifier = await startService({
-    files: { 'issuer-trust.json': await (await fetch(`${s.url}/trust-list.json`)).text() },
-    config: { trust: { file: 'issuer-trust.json' }, status: { allowHttp: true }, admin: { token: VERIFIER_ADMIN }, workers: 1 },
-  });
-  browser = await launchBrowser();
+const { s, browser } = await startPortalInBrowser(t);
+const verifier = await startService({
+  files: { 'issuer-trust.json': await (await fetch(`${s.url}/trust-list.json`)).text() },
+  config: { trust: { file: 'issuer-trust.json' }, status: { allowHttp: true }, admin: { token: VERIFIER_ADMIN }, workers: 1 },
 });
-t.teardown(async () => {
-  await browser.close();
-  await verifier.close();
-  await s.close();
-});
+t.teardown(() => verifier.close());
 
 const phone = signingKeyFromJwk(generateKeyPairJwk('ES256').privateJwk);
 

@@ -6,23 +6,13 @@
  * hostile name shown as text; every field labelled, AA contrast, no CSP violation.
  */
 import t, { type Test } from 'tap';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../../helpers/browser.js';
 import { contrastOf } from '../../helpers/contrast.js';
 import { PORTAL_STUDENTS } from '../../helpers/holders.js';
-import type { TestIssuer } from '../../helpers/issuance.js';
-import { loginInBrowser, OPERATOR, startPortal } from '../../helpers/portal.js';
+import { loginInBrowser, OPERATOR, startPortalInBrowser } from '../../helpers/portal.js';
 
-let s: TestIssuer;
-let browser: Browser;
-t.before(async () => {
-  s = await startPortal();
-  browser = await launchBrowser();
-});
-t.teardown(async () => {
-  await browser.close();
-  await s.close();
-});
+const { s, browser } = await startPortalInBrowser(t);
 
 async function loggedIn(t: Test): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
