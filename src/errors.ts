@@ -70,6 +70,12 @@ export const ERRORS = {
   // The issuing service (mleg issuer serve; OAuth routes answer OpenID4VCI's own error codes).
   DATABASE_INVALID: { summary: 'the issuing database cannot be opened or migrated, or was written by a newer mleg (the message says which)' },
 
+  // The school portal (/portal/ of mleg issuer serve, mleg issuer operator).
+  LOGIN_FAILED: { summary: 'the portal\'s operator name or password is wrong', status: 401 },
+  LOGIN_LOCKED: { summary: 'too many failed portal logins for this operator or from this address: wait, or until the lock ends (the message says how long)', status: 429 },
+  SESSION_EXPIRED: { summary: 'the portal session has ended (idle timeout, logout, or the operator was removed); log in again', status: 401 },
+  PASSWORD_REJECTED: { summary: 'a new operator\'s password is too short or too long, or its two entries differ', exit: 2 },
+
   // Activating a credential (mleg wallet activate).
   OFFER_INVALID: { summary: 'not a credential offer this wallet can take (an openid-credential-offer:// or https:// link with a pre-authorized code and an activation code)', exit: 2 },
   ACTIVATION_CODE_WRONG: { summary: 'the activation code is wrong; the message says how many tries are left', exit: 3 },

@@ -7,6 +7,7 @@ import { createIssuerDir, issueRecords, publishStatusList, setStatuses, type Iss
 import { readRecords } from '../issuer/records.js';
 import { backupDatabase } from '../issuance/backup.js';
 import { loadIssuanceConfig } from '../issuance/config.js';
+import { operatorCommand } from './issuer-operator.js';
 import { issuerServe } from './issuer-serve.js';
 import { algOption, integerOption, parseCommand, required, UsageError } from './usage.js';
 
@@ -16,6 +17,8 @@ export function issuerCommand([sub, ...args]: string[]): number | Promise<number
       return issuerServe(args); // keeps running
     case 'backup':
       return backup(args);
+    case 'operator':
+      return operatorCommand(args);
     case 'keygen':
       return keygen(args);
     case 'issue':
@@ -25,7 +28,7 @@ export function issuerCommand([sub, ...args]: string[]): number | Promise<number
     case 'status-list':
       return statusList(args);
     default:
-      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use serve, backup, keygen, issue, revoke or status-list`);
+      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use serve, backup, operator, keygen, issue, revoke or status-list`);
   }
 }
 

@@ -31,6 +31,11 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg issuer serve  --config FILE        run the issuing service (OpenID4VCI, SQLite) for one issuer folder
   mleg issuer backup --config FILE --out FILE
                                           a consistent copy of its database, also while it runs (mode 0600)
+  mleg issuer operator add|passwd NAME --config FILE [--password-file FILE|-]
+  mleg issuer operator remove NAME --config FILE
+  mleg issuer operator list --config FILE
+                                          the school staff who log in to the portal (<issuer.url>/portal/);
+                                          the password is asked on the terminal without echo, or read from FILE
   mleg issuer keygen --dir DIR --iss ISS --kid KID --status-uri URI
                      [--alg ES256|EdDSA] [--name NAME] [--status-bits 1|2|4|8] [--status-size N]
   mleg issuer issue  --dir DIR --records FILE.json|FILE.csv [--device PUBLIC.jwk.json] [--out DIR]
@@ -42,9 +47,10 @@ export const USAGE = `mleg — verifier for mLegitymacja (Polish mobile student 
   mleg wallet present --credential FILE --key FILE [--format mleg1|mleg2] [--qr FILE.png | --qr -]
                                           the format is the credential file's (.jwt MLEG1, .cose MLEG2);
                                           --qr - draws it within 80 columns when it fits
-  mleg wallet activate --offer URI --code CODE --key FILE --out FILE
-                                          redeem a credential offer (openid-credential-offer:// or https://) with its
-                                          activation code; the credential is bound to the device key FILE
+  mleg wallet activate --offer URI | --qr PICTURE --code CODE --key FILE --out FILE
+                                          redeem a credential offer (openid-credential-offer:// or https://, or the QR
+                                          code in a picture of the activation letter) with its activation code; the
+                                          credential is bound to the device key FILE
                                           exit 3 wrong code, 4 offer locked, 5 offer expired or used, 6 no connection
 `;
 

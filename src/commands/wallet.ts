@@ -1,11 +1,14 @@
 /** `mleg wallet …`: what the phone does, for tests and demos: a device key, a fresh presentation. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
+import { IMAGE_SCHEMA, type ImageOptions } from '../config/image.js';
+import { applySchema } from '../config/schema.js';
 import { MlegError } from '../errors.js';
 import { readCompactCredential } from '../issuer/compact-credential.js';
 import { makeCompactPresentation } from '../issuer/compact-presentation.js';
 import { generateKeyPairJwk, signingKeyFromJwk, writePrivateKeyFile, type SigningKey } from '../issuer/keys.js';
 import { createSignature } from '../jws/signature.js';
+import { ImageDecoder } from '../scan/image/decode-image.js';
 import { activate } from '../wallet/oid4vci-client.js';
 import { makePresentation } from '../issuer/presentation.js';
 import { qrForTerminal, writeQrPng } from '../issuer/qr.js';
@@ -48,8 +51,9 @@ export async function walletCommand([sub, ...args]: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'activate') {
-    const { values: v } = parseCommand(args, { offer: { type: 'string' }, code: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' } });
-    const offer = required(v.offer, '--offer');
+    const { values: v } = parseCommand(args, { offer: { type: 'string' }, qr: { type: 'string' }, code: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' } });
+    if ((v.offer === undefined) === (v.qr === undefined)) throw new UsageError('give --offer URI, or --qr FILE (a picture of the activation letter), not both');
+    const offer = v.qr === undefined ? required(v.offer, '--offer') : await offerInPicture(v.qr);
     const code = required(v.code, '--code');
     const out = required(v.out, '--out');
     const device = readDeviceKey(required(v.key, '--key'));
@@ -66,6 +70,24 @@ export async function walletCommand([sub, ...args]: string[]): Promise<number> {
     return 0;
   }
   throw new UsageError(`unknown wallet command ${JSON.stringify(sub ?? '')}; use keygen, present or activate`);
+}
+
+/** What a phone's camera does with the activation letter: the QR code in a picture of it (PNG, JPEG, WebP), read by the service's own decoder. */
+async function offerInPicture(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--qr ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const images = new ImageDecoder(applySchema(IMAGE_SCHEMA, {}, 'image', { source: 'defaults', resolvePath: (p) => p }) as ImageOptions);
+  try {
+    const codes = (await images.decode(bytes)).codes;
+    if (codes.length === 0) throw new MlegError('OFFER_INVALID', `${file}: no QR code found in the picture`);
+    return codes[0]!.text;
+  } finally {
+    await images.close();
+  }
 }
 
 function readDeviceKey(file: string): SigningKey {

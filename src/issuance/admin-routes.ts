@@ -7,14 +7,11 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { requireAdminToken } from '../http/bearer-auth.js';
 import { errorReplies } from '../http/schemas.js';
-import { dayInPoland, endOfDayInPoland } from '../issuer/valid-until.js';
 import { isPlainObject } from '../jws/compact.js';
 import type { IssuanceContext } from './context.js';
 import { sendError } from '../http/http-errors.js';
-import { offerConfiguration } from './credential-formats.js';
-import { credentialOffer, newId, newSecretCode, newTxCode, offerLinks, sha256, txCodeMac } from './offers.js';
 import { REVOKE_REASONS, STUDENT_STATES, type Refusal, type RevokeReason, type StatusChange, type StudentState } from './store.js';
-import { parseStudentData } from './student-record.js';
+import { changeStudentStatus, makeOffer, registerStudent } from './student-operations.js';
 import { studentSchema, studentSummary, studentSummarySchema, studentView } from './student-view.js';
 
 export interface AdminRoutesOptions extends IssuanceContext {
@@ -27,7 +24,7 @@ const tags = ['administration'];
 const security = [{ adminToken: [] }];
 
 export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o) => {
-  const { store, config, clock, keys, metrics } = o;
+  const { store, config, clock } = o;
   requireAdminToken(app, o.token, 'mleg issuer admin');
   // JSON only; a POST without a body (…/suspend) is fine, with or without a JSON content type.
   const json = app.getDefaultJsonParser('error', 'error');
@@ -48,12 +45,8 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
     '/students',
     { schema: { summary: 'Register a student', tags, security, response: { 201: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }, ...errorReplies(400, 401, 403, 409) } } },
     async (request, reply) => {
-      const now = clock();
-      const parsed = parseStudentData(request.body, dayInPoland(Math.floor(now / 1000)));
-      if (!parsed.ok) return invalid(reply, parsed.field, parsed.reason);
-      const created = await store.createStudent(parsed.value, now, ACTOR);
-      if (!created.ok) return refused(reply, created, '');
-      request.log.info({ student: created.student.id, doc: created.student.doc }, 'student registered');
+      const created = await registerStudent(o, request.body, ACTOR, request.log);
+      if (!created.ok) return created.reason === 'invalid' ? invalid(reply, created.failure.field, created.failure.reason) : refused(reply, created, '');
       return reply.code(201).send({ id: created.student.id });
     },
   );
@@ -109,21 +102,11 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
     },
     async (request, reply) => {
       const id = request.params.id;
-      const now = clock();
-      const student = await store.getStudent(id, now);
-      if (student === undefined) return sendError(reply, 'NOT_FOUND', `no student ${id}`);
-      if (endOfDayInPoland(student.valid_until) * 1000 <= now) return sendError(reply, 'CONFLICT', `the student's valid_until (${student.valid_until}) has passed`);
-      const configurationId = offerConfiguration(student.doc);
-      const code = newSecretCode();
-      const txCode = newTxCode();
-      const codeHash = sha256(code);
-      const offerId = newId();
-      const expiresAt = now + config.activation.offerTtlSeconds * 1000;
-      const made = await store.createOffer({ id: offerId, studentId: id, configurationId, codeHash, txCodeMac: txCodeMac(keys.txCode, codeHash, txCode), createdAt: now, expiresAt }, ACTOR);
+      const made = await makeOffer(o, id, ACTOR, request.log);
       if (!made.ok) return refused(reply, made, id);
-      request.log.info({ student: id, offer: offerId }, 'offer made');
-      const links = offerLinks(credentialOffer(config.issuer.url, configurationId, code, config.activation.txCodeDescription));
-      return reply.code(201).send({ ...links, tx_code: txCode, expires_at: new Date(expiresAt).toISOString(), offer_id: offerId, configuration_id: configurationId });
+      return reply
+        .code(201)
+        .send({ offer: made.offer, offer_url: made.offer_url, tx_code: made.tx_code, expires_at: new Date(made.expiresAt).toISOString(), offer_id: made.offerId, configuration_id: made.configurationId });
     },
   );
 
@@ -135,10 +118,8 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
         const parsed = parse(request.body);
         if (!('change' in parsed)) return invalid(reply, parsed.field, parsed.message);
         const id = request.params.id;
-        const done = await store.changeStatus(id, parsed, clock(), ACTOR);
+        const done = await changeStudentStatus(o, id, parsed, ACTOR, request.log);
         if (!done.ok) return refused(reply, done, id);
-        metrics.recordStatusChange(parsed.change);
-        request.log.info({ student: id, change: parsed.change, reason: parsed.change === 'revoke' ? parsed.reason : undefined }, 'student status changed');
         return view(reply, id);
       },
     );

@@ -18,6 +18,7 @@ import { adminRoutes } from './admin-routes.js';
 import type { IssuanceAppOptions, IssuanceContext } from './context.js';
 import { oauthBody } from './oauth-errors.js';
 import { oid4vciRoutes } from './oid4vci-routes.js';
+import { portalRoutes } from './portal/portal-routes.js';
 import { publishRoutes } from './publish-routes.js';
 
 const BODY_TIMEOUT_MS = 10_000;
@@ -72,5 +73,6 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
   await app.register(publishRoutes, context);
   await app.register(oid4vciRoutes, context);
   if (config.admin.token !== null) await app.register(adminRoutes, { ...context, token: config.admin.token, prefix: '/admin/v1' });
+  if (config.portal.enabled) await app.register(portalRoutes, { ...context, portalStore: o.portalStore, prefix: '/portal' });
   return app;
 }

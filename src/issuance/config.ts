@@ -53,6 +53,17 @@ export const ISSUANCE_SCHEMA = {
         cacheSeconds: { kind: 'integer', default: 60, min: 0 },
       },
     },
+    portal: {
+      kind: 'object',
+      fields: {
+        /** The secretariat's pages at /portal/ (docs/portal.md); false: the API only. */
+        enabled: { kind: 'boolean', default: true },
+        idleMinutes: { kind: 'integer', default: 30, min: 1, max: 24 * 60 },
+        sessionHours: { kind: 'integer', default: 12, min: 1, max: 7 * 24 },
+        maxFailedLogins: { kind: 'integer', default: 10, min: 3, max: 100 },
+        lockMinutes: { kind: 'integer', default: 15, min: 1, max: 7 * 24 * 60 },
+      },
+    },
     log: LOG_SCHEMA,
   },
 } as const satisfies Field;

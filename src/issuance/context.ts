@@ -3,6 +3,7 @@ import type { IssuerKey } from '../issuer/keys.js';
 import type { Logger } from '../logger.js';
 import type { IssuanceConfig } from './config.js';
 import type { IssuanceMetrics } from './metrics.js';
+import type { PortalStore } from './portal/portal-store.js';
 import type { IssuanceKeys } from './secret.js';
 import type { StatusPublisher } from './status-publisher.js';
 import type { IssuanceStore } from './store.js';
@@ -15,6 +16,7 @@ export interface IssuanceAppOptions {
   issuer: IssuerKey;
   keys: IssuanceKeys;
   metrics: IssuanceMetrics;
+  portalStore: PortalStore;
   /** Milliseconds since the epoch. */
   clock: () => number;
   ready: () => boolean;
@@ -22,4 +24,4 @@ export interface IssuanceAppOptions {
 }
 
 /** What the issuing service's routes share. */
-export type IssuanceContext = Omit<IssuanceAppOptions, 'ready' | 'version' | 'log'>;
+export type IssuanceContext = Omit<IssuanceAppOptions, 'ready' | 'version' | 'log' | 'portalStore'>;

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { CREDENTIAL_FORMATS } from './credential-formats.js';
 import { OFFER_SCHEME, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
+import { escapeHtml as escape } from './html.js';
 import { encodeQueryValue } from './offers.js';
 
 export type Lang = 'pl' | 'en';
@@ -102,8 +103,4 @@ ${body}
 </body>
 </html>
 `;
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -17,6 +17,7 @@ import { PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
 import { newId, newSecretCode, sha256, txCodeMac } from './offers.js';
 import { publicDocument } from './publish-routes.js';
 import { statusListUri } from './status-publisher.js';
+import { defaultOrg } from './student-operations.js';
 import type { AccessTokenInfo, RedeemOutcome } from './store.js';
 
 declare module 'fastify' {
@@ -171,7 +172,7 @@ export const oid4vciRoutes: FastifyPluginAsync<IssuanceContext> = async (app, { 
         const student = issued.student;
         const text = format.issue({
           issuer,
-          student: { ...student, org: student.org ?? config.issuer.org ?? { name: issuer.name ?? issuer.iss, id: issuer.iss } },
+          student: { ...student, org: student.org ?? defaultOrg({ config, issuer }) },
           device: checked.jwk,
           status: { uri: statusListUri(url, issued.statusList), idx: issued.idx },
           iat: Math.floor(now / 1000),

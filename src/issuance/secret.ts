@@ -1,7 +1,8 @@
 /**
  * The service's own secret: 32 random bytes in `issuance-secret` in the issuer folder
  * (mode 0600), made on first start. Keys for separate uses are derived from it (HKDF), so
- * that no two uses share a key: the activation codes' HMAC and the c_nonce signatures.
+ * that no two uses share a key: the activation codes' HMAC, the c_nonce signatures and the
+ * portal's CSRF tokens and login-throttle keys.
  * Losing the file makes the open offers' activation codes unverifiable (the school makes
  * new offers); it is backed up with the database.
  */
@@ -17,12 +18,13 @@ const SECRET_BYTES = 32;
 export interface IssuanceKeys {
   txCode: Buffer;
   nonce: Buffer;
+  portal: Buffer;
 }
 
 export function loadIssuanceKeys(issuerDir: string, log: Logger): IssuanceKeys {
   const secret = readOrCreateSecret(join(issuerDir, SECRET_FILE), log);
   const derive = (use: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `mleg issuance ${use}`, 32));
-  return { txCode: derive('tx_code'), nonce: derive('c_nonce') };
+  return { txCode: derive('tx_code'), nonce: derive('c_nonce'), portal: derive('portal') };
 }
 
 function readOrCreateSecret(file: string, log: Logger): Buffer {

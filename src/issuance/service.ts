@@ -15,6 +15,7 @@ import type { IssuanceConfig } from './config.js';
 import { IssuanceMetrics } from './metrics.js';
 import { NONCE_MAX_AGE_MS } from './nonces.js';
 import { loadIssuanceKeys, type IssuanceKeys } from './secret.js';
+import { SqlitePortalStore } from './portal/sqlite-portal-store.js';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.js';
 import { StatusPublisher } from './status-publisher.js';
 
@@ -28,6 +29,7 @@ export interface IssuanceServiceOptions {
 export class IssuanceService {
   readonly issuer: IssuerKey;
   readonly store: SqliteStore;
+  readonly portalStore: SqlitePortalStore;
   readonly publisher: StatusPublisher;
   readonly metrics: IssuanceMetrics;
   readonly #keys: IssuanceKeys;
@@ -51,6 +53,7 @@ export class IssuanceService {
     }
     this.#keys = loadIssuanceKeys(config.issuer.dir, log);
     this.store = openSqliteStore({ file: config.database.file, log, listSize: config.status.listSize });
+    this.portalStore = new SqlitePortalStore(this.store.database);
     this.publisher = new StatusPublisher({ store: this.store, issuer: this.issuer, issuerUrl: config.issuer.url, ttlSeconds: config.status.ttlSeconds, clock: this.#clock });
     this.metrics = new IssuanceMetrics(this.store);
   }
@@ -69,6 +72,7 @@ export class IssuanceService {
       issuer: this.issuer,
       keys: this.#keys,
       metrics: this.metrics,
+      portalStore: this.portalStore,
       clock: this.#clock,
       ready: () => this.#ready,
       version: VERSION,

@@ -40,31 +40,46 @@ function parseJsonRecords(text: string): Record<string, unknown>[] {
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
+  const [head, ...body] = csvRows(text);
+  if (head === undefined) return [];
+  const names = head.cells.map((h) => h.trim());
+  return body.map((r) => Object.fromEntries(names.map((n, i) => [n, (r.cells[i] ?? '').trim()])));
+}
+
+/**
+ * The rows of a CSV text (`delimiter` between fields: a comma, or the semicolon that Polish
+ * spreadsheets write), each with the line it starts on (from 1); empty rows are left out.
+ */
+export function csvRows(text: string, delimiter = ','): { line: number; cells: string[] }[] {
+  const rows: { line: number; cells: string[] }[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  let line = 1;
+  let start = 1;
+  const end = () => {
+    row.push(field), (field = '');
+    if (row.some((f) => f !== '')) rows.push({ line: start, cells: row });
+    row = [];
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
+    if (c === '\n') line++;
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === delimiter) row.push(field), (field = '');
     else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), (field = '');
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
+      if (c === '\r' && text[i + 1] === '\n') i++, line++;
+      else if (c === '\r') line++;
+      end();
+      start = line;
     } else field += c;
   }
-  row.push(field);
-  if (row.some((f) => f !== '')) rows.push(row);
-  const [head, ...body] = rows;
-  if (head === undefined) return [];
-  const names = head.map((h) => h.trim());
-  return body.map((r) => Object.fromEntries(names.map((n, i) => [n, (r[i] ?? '').trim()])));
+  end();
+  return rows;
 }
 
 function toRecord(row: Record<string, unknown>, baseDir: string): IssueRecord {

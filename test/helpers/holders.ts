@@ -19,9 +19,17 @@ export const ISSUANCE_STUDENT = {
   valid_until: '2031-06-30',
 } as const;
 
+/** A class the portal's tests register and import (test/helpers/portal.ts); names with Polish letters and markup. */
+export const PORTAL_STUDENTS = [
+  { given_name: 'Bożydar', family_name: 'Śliwiński-Portalowy', birthdate: '2012-02-29', doc: 'school', doc_no: 'PRT/1/2026', valid_until: '2031-08-31' },
+  { given_name: 'Świętosława', family_name: 'Źdźbło-Importowa', birthdate: '2011-11-11', doc: 'school', doc_no: 'PRT/2/2026', valid_until: '2031-08-31' },
+  { given_name: 'Gniewomir', family_name: 'Łęcki-Listowy', birthdate: '2010-01-05', doc: 'school', doc_no: 'PRT/3/2026', valid_until: '2031-08-31' },
+  { given_name: 'Hostile', family_name: '<img src=x onerror=alert(1)>"Ostrożny"', birthdate: '2012-06-06', doc: 'school', doc_no: 'PRT/4/2026', valid_until: '2031-08-31' },
+] as const;
+
 /** Strings that identify a holder; short first names are checked as JSON values only. */
 export function sensitiveStrings(): string[] {
   const erased = { given_name: 'Eugenia', family_name: 'Wymazywana-Testowa', birthdate: ISSUANCE_STUDENT.birthdate, doc_no: ISSUANCE_STUDENT.doc_no };
-  const people = [STUDENT, DEMO_STUDENT, ...Object.values(CLI_STUDENTS), ISSUANCE_STUDENT, erased];
+  const people = [STUDENT, DEMO_STUDENT, ...Object.values(CLI_STUDENTS), ISSUANCE_STUDENT, erased, ...PORTAL_STUDENTS];
   return people.flatMap((p) => [JSON.stringify(p.given_name), p.family_name, p.birthdate, p.doc_no]);
 }
