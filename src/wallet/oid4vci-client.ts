@@ -8,6 +8,7 @@
 import type { JWK } from 'jose';
 import { MlegError } from '../errors.js';
 import { isLoopbackHost } from '../http/security-headers.js';
+import { base64url, base64urlJson, jwsPayload } from '../jws/base64url.js';
 import { KEY_PROOF_TYP, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
 const TIMEOUT_MS = 15_000;
 
@@ -149,17 +150,18 @@ async function getNonce(fetchFn: typeof fetch, url: string): Promise<string> {
 
 function tokenError(body: Json, status: number): MlegError {
   const attemptsLeft = typeof body.attempts_left === 'number' ? body.attempts_left : undefined;
-  switch (body.mleg_reason) {
+  const reason = body.mleg_reason;
+  switch (reason) {
     case 'wrong_tx_code':
-      return new MlegError('ACTIVATION_CODE_WRONG', `wrong activation code${attemptsLeft === undefined ? '' : ` (${attemptsLeft} ${attemptsLeft === 1 ? 'try' : 'tries'} left)`}`);
+      return new MlegError('ACTIVATION_CODE_WRONG', `wrong activation code${attemptsLeft === undefined ? '' : ` (${attemptsLeft} ${attemptsLeft === 1 ? 'try' : 'tries'} left)`}`, attemptsLeft === undefined ? {} : { details: { attemptsLeft } });
     case 'locked':
       return new MlegError('OFFER_LOCKED', 'the offer is locked after too many wrong activation codes; ask the school for a new one');
     case 'expired':
-      return new MlegError('OFFER_EXPIRED', 'the offer has expired; ask the school for a new one');
+      return new MlegError('OFFER_EXPIRED', 'the offer has expired; ask the school for a new one', { details: { reason } });
     case 'used':
     case 'cancelled':
     case 'unknown':
-      return new MlegError('OFFER_EXPIRED', `the offer is no longer valid (${body.mleg_reason === 'used' ? 'used already' : body.mleg_reason === 'cancelled' ? 'replaced or withdrawn by the school' : 'unknown to the issuer'}); ask the school for a new one`);
+      return new MlegError('OFFER_EXPIRED', `the offer is no longer valid (${reason === 'used' ? 'used already' : reason === 'cancelled' ? 'replaced or withdrawn by the school' : 'unknown to the issuer'}); ask the school for a new one`, { details: { reason } });
     default:
       return body.error === 'invalid_grant'
         ? new MlegError('OFFER_EXPIRED', `the offer or the activation code was refused (${describe(body, status)}); check the code, or ask the school for a new offer`)
@@ -169,14 +171,8 @@ function tokenError(body: Json, status: number): MlegError {
 
 /** The credential's `cnf.jwk` must be this device's key. */
 function checkBinding(credential: string, jwk: JWK): void {
-  const parts = credential.split('.');
-  let claims: unknown;
-  try {
-    claims = parts.length === 3 ? JSON.parse(fromBase64url(parts[1]!)) : undefined;
-  } catch {
-    claims = undefined;
-  }
-  const cnf = isObject(claims) && isObject(claims.cnf) && isObject(claims.cnf.jwk) ? claims.cnf.jwk : undefined;
+  const claims = jwsPayload(credential);
+  const cnf = claims !== undefined && isObject(claims.cnf) && isObject(claims.cnf.jwk) ? claims.cnf.jwk : undefined;
   if (cnf === undefined) throw refused('the credential is not a JWT with cnf.jwk');
   if (cnf.kty !== jwk.kty || cnf.crv !== jwk.crv || cnf.x !== jwk.x || cnf.y !== jwk.y) throw refused('the credential is bound to another key than this device\'s');
 }
@@ -241,19 +237,4 @@ const refused = (why: string) => new MlegError('ISSUER_REFUSED', `the issuing se
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function base64urlJson(value: unknown): string {
-  return base64url(new TextEncoder().encode(JSON.stringify(value)));
-}
-
-function fromBase64url(text: string): string {
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
