@@ -22,6 +22,7 @@ import type { IssuanceMetrics } from './metrics.js';
 import { oauthBody } from './oauth-errors.js';
 import { oid4vciRoutes } from './oid4vci-routes.js';
 import { publishRoutes } from './publish-routes.js';
+import { walletRoutes } from './wallet-routes.js';
 import type { IssuanceKeys } from './secret.js';
 import type { StatusPublisher } from './status-publisher.js';
 import type { IssuanceStore } from './store.js';
@@ -91,6 +92,7 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
   const context: IssuanceContext = { config, store: o.store, publisher: o.publisher, issuer: o.issuer, keys: o.keys, metrics, clock: o.clock };
   await app.register(publishRoutes, context);
   await app.register(oid4vciRoutes, context);
+  await app.register(walletRoutes);
   if (config.admin.token !== null) await app.register(adminRoutes, { ...context, token: config.admin.token, prefix: '/admin/v1' });
   return app;
 }

@@ -178,7 +178,7 @@ function checkBinding(credential: string, jwk: JWK): void {
 }
 
 /** RFC 8414 / OpenID4VCI §12.2.2: the well-known path goes between the host and the path. */
-function wellKnown(base: string, name: string): string {
+export function wellKnown(base: string, name: string): string {
   const url = new URL(base);
   const path = url.pathname === '/' ? '' : url.pathname;
   return `${url.origin}/.well-known/${name}${path}`;

@@ -1,9 +1,9 @@
 /**
  * A presentation's QR symbol as the phone draws it: error correction M and a 4-module
- * quiet zone (ISO/IEC 18004), the encoder the project uses everywhere (qrcode, whose own
- * browser build esbuild picks for the web wallet). The drawing is left to the caller.
+ * quiet zone (ISO/IEC 18004), from the encoder the project uses everywhere (qrcode; its
+ * core only, which runs in a browser as it does in Node). The drawing is the caller's.
  */
-import QRCode from 'qrcode';
+import { create } from 'qrcode/lib/core/qrcode.js';
 
 export const QR_OPTIONS = { errorCorrectionLevel: 'M' } as const;
 /** Modules of light margin on each side. */
@@ -17,6 +17,6 @@ export interface QrSymbol {
 }
 
 export function qrSymbol(text: string): QrSymbol {
-  const code = QRCode.create(text, QR_OPTIONS);
+  const code = create(text, QR_OPTIONS);
   return { version: code.version, size: code.modules.size, dark: (row, column) => code.modules.get(row, column) !== 0 };
 }
