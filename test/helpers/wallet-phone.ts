@@ -11,8 +11,9 @@ import { screenshot } from './browser.js';
 export const PHONE = { width: 390, height: 844 };
 export const WAIT = { timeout: 20_000 };
 
-export function newPhone(browser: Browser, o: { width?: number; height?: number; scale?: number; locale?: string } = {}): Promise<BrowserContext> {
+export function newPhone(browser: Browser, o: { width?: number; height?: number; scale?: number; locale?: string; reducedMotion?: boolean } = {}): Promise<BrowserContext> {
   return browser.newContext({
+    reducedMotion: o.reducedMotion === true ? 'reduce' : 'no-preference',
     viewport: { width: o.width ?? PHONE.width, height: o.height ?? PHONE.height },
     deviceScaleFactor: o.scale ?? 3,
     isMobile: true,
@@ -52,4 +53,33 @@ export async function heldKey(page: Page): Promise<{ type: string; extractable: 
     db.close();
     return { type: key.type, extractable: key.extractable, usages: key.usages, algorithm: key.algorithm.name + ' ' + key.algorithm.namedCurve, exportRefused, publicJwk: held.device.publicJwk };
   })()`);
+}
+
+/**
+ * Waits until `expression` (page JavaScript, as text: the tests are type-checked without the
+ * DOM) is true. Polled through page.evaluate, which the wallet's CSP allows; Playwright's
+ * waitForFunction evaluates its string with eval inside the page, which that CSP refuses.
+ */
+export async function until(page: Page, expression: string, timeout = WAIT.timeout): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeout} ms: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The wallet opened at an offer (as the letter's link leads there), the code typed: the ID screen. */
+export async function activateInWallet(context: BrowserContext, issuerUrl: string, offer: { offer: string; tx_code: string }): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(walletLink(issuerUrl, offer));
+  await bodyIs(page, 'view', 'activate');
+  await page.locator('#code').fill(offer.tx_code);
+  await page.locator('#activate-button').click();
+  await bodyIs(page, 'view', 'card');
+  return page;
+}
+
+/** Where the letter's https:// link leads: the wallet, the offer in the fragment. */
+export function walletLink(issuerUrl: string, offer: { offer: string }): string {
+  return `${issuerUrl}/wallet/#${new URL(offer.offer).search.slice(1)}`;
 }

@@ -4,8 +4,9 @@
  * contrast, nothing loaded from anywhere, no CSP violation. Screenshots under .tap/.
  */
 import t from 'tap';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, openPage, screenshot } from '../helpers/browser.js';
+import { colours, contrast } from '../helpers/contrast.js';
 import { makeOffer, registerStudent, startIssuer, type TestIssuer } from '../helpers/issuance.js';
 
 let s: TestIssuer;
@@ -18,27 +19,6 @@ t.teardown(async () => {
   await browser.close();
   await s.close();
 });
-
-/** WCAG 2.1 contrast ratio of two CSS rgb() colours. */
-function contrast(a: string, b: string): number {
-  const lum = (css: string) => {
-    const [r, g, bl] = css.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => Number(v) / 255);
-    const lin = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(bl!);
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
-}
-
-/** An element's text colour and the first opaque background behind it (run in the page). */
-async function colours(page: Page, selector: string): Promise<{ color: string; background: string }> {
-  return page.evaluate(`(() => {
-    const el = document.querySelector(${JSON.stringify(selector)});
-    let bg = 'rgba(0, 0, 0, 0)';
-    for (let e = el; e !== null && /rgba\\(0, 0, 0, 0\\)|transparent/.test(bg); e = e.parentElement) bg = getComputedStyle(e).backgroundColor;
-    return { color: getComputedStyle(el).color, background: bg };
-  })()`);
-}
 
 t.test('the offer page on a phone: Polish, the wallet link, the English switch', async (t) => {
   const offer = await makeOffer(s, await registerStudent(s));

@@ -15,7 +15,7 @@ import type { ImageDecoder } from '../../src/scan/image/decode-image.js';
 import { launchBrowser, screenshot, type WatchedPage } from '../helpers/browser.js';
 import { claimsOf, json, makeOffer, registerStudent, startIssuer, type TestIssuer } from '../helpers/issuance.js';
 import { startService, type TestService } from '../helpers/service.js';
-import { bodyIs, heldKey, imageDecoder, newPhone, photographCodes, WAIT } from '../helpers/wallet-phone.js';
+import { bodyIs, heldKey, imageDecoder, newPhone, photographCodes, until } from '../helpers/wallet-phone.js';
 
 const VERIFIER_ADMIN = 'verifier-admin-token-0123456789';
 let issuer: TestIssuer;
@@ -85,7 +85,7 @@ t.test('activate from the letter, show fresh codes, go offline, be revoked', asy
   t.teardown(() => context.close());
   const { page, errors, requests } = await openLetter(context, offer.offer_url);
   t.match(page.url(), /\/wallet\/#credential_offer=/, 'the letter\'s link leads into the wallet, the offer in the fragment');
-  await page.waitForFunction(`document.getElementById('offer-doc').textContent.includes('—')`, undefined, WAIT);
+  await until(page, `document.getElementById('offer-doc').textContent.includes('—')`);
   t.equal(await page.textContent('#offer-doc'), 'mLegitymacja szkolna — Szkoła Testowa nr 1', 'what the school offers, from its metadata');
   t.equal(await page.evaluate('document.activeElement.id'), 'code', 'the code field has the focus');
   await screenshot(page, 'wallet-activate');
@@ -104,7 +104,7 @@ t.test('activate from the letter, show fresh codes, go offline, be revoked', asy
   const card = await page.locator('#card').innerText();
   for (const text of ['Legitymacja szkolna', 'Kunegunda', 'Wydawnicza-Żmijewska', '17.04.2011', 'Szkoła Testowa nr 1', 'WAŻNA', '30.06.2031']) t.match(card, text, `the ID shows ${text}`);
   t.match(card, /WYD\/77\/2026-\w+/, 'and the document number');
-  await page.waitForFunction('document.body.dataset.statusChecks !== undefined', undefined, WAIT);
+  await until(page, 'document.body.dataset.statusChecks !== undefined');
   t.match(await page.textContent('#status-line'), /^Status sprawdzony w szkole: \d\d:\d\d$/);
   await screenshot(page, 'wallet-card');
 
@@ -147,7 +147,7 @@ t.test('activate from the letter, show fresh codes, go offline, be revoked', asy
   t.ok(reloaded?.fromServiceWorker(), 'the page came from the service worker');
   await bodyIs(page, 'view', 'card');
   await bodyIs(page, 'standing', 'valid');
-  await page.waitForFunction('document.body.dataset.statusChecks !== undefined', undefined, WAIT);
+  await until(page, 'document.body.dataset.statusChecks !== undefined');
   t.match(await page.textContent('#status-line'), /^Bez połączenia — status z \d\d:\d\d$/, 'it says the status is as last seen');
   await screenshot(page, 'wallet-offline');
   await page.getByRole('button', { name: 'Pokaż kod QR' }).click();

@@ -60,6 +60,9 @@ export class QrLoop {
   start(): void {
     if (this.#on) return;
     this.#on = true;
+    // Counted per showing (data-qr-shown: how many codes this showing has drawn).
+    this.#shown = 0;
+    this.#nextAt = 0;
     void this.#next();
     this.#ticker = setInterval(() => this.#countdown(), 250);
     void this.#keepAwake();
