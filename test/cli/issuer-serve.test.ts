@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { exited, mleg, mlegServe, runMleg } from '../helpers/cli.js';
+import { exited, mleg, mlegIssuerServe as issuerServe, mlegServe } from '../helpers/cli.js';
 import { ISSUANCE_STUDENT } from '../helpers/holders.js';
 import { freePort } from '../helpers/issuance.js';
 
@@ -17,18 +17,6 @@ const dir = mkdtempSync(join(tmpdir(), 'mleg-issuer-serve-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const at = (f: string) => join(dir, f);
 const ADMIN = 'walkthrough-admin-token-0123';
-
-/** Starts `mleg issuer serve`; resolves once it logs that it is ready. */
-async function issuerServe(config: string) {
-  const run = runMleg(['issuer', 'serve', '--config', config]);
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    if (run.stdout().includes('"mleg issuer is ready"')) return run;
-    if (run.child.exitCode !== null) throw new Error(`mleg issuer serve exited ${run.child.exitCode}: ${run.stderr()}${run.stdout()}`);
-    if (Date.now() > deadline) throw new Error(`not ready: ${run.stdout()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 t.test('configuration errors exit 2 and name the key or file', async (t) => {
   t.equal((await mleg(['issuer', 'serve'])).code, 2, 'no --config');

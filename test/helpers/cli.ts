@@ -82,6 +82,18 @@ export async function mlegServe(args: string[], o: Omit<RunOptions, 'input'> = {
   }
 }
 
+/** Starts `mleg issuer serve`; resolves once it logs that it is ready. */
+export async function mlegIssuerServe(config: string): Promise<Running> {
+  const run = runMleg(['issuer', 'serve', '--config', config]);
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (run.stdout().includes('"mleg issuer is ready"')) return run;
+    if (run.child.exitCode !== null) throw new Error(`mleg issuer serve exited ${run.child.exitCode}: ${run.stderr()}${run.stdout()}`);
+    if (Date.now() > deadline) throw new Error(`not ready: ${run.stdout()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
 }
