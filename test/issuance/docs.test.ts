@@ -11,7 +11,8 @@ import { ISSUANCE_SCHEMA } from '../../src/issuance/config.js';
 
 const doc = readFileSync(new URL('../../docs/issuing.md', import.meta.url), 'utf8');
 const src = (dir: string) => readdirSync(new URL(`../../src/${dir}/`, import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`);
-const files = [...src('issuance'), ...src('wallet'), 'commands/issuer.ts', 'commands/issuer-serve.ts', 'commands/wallet.ts', 'config/config.ts', 'config/schema.ts', 'commands/usage.ts'];
+// The web wallet's own modules (src/wallet/ beyond the client) are docs/wallet.md's (test/wallet/docs.test.ts).
+const files = [...src('issuance'), 'wallet/oid4vci-client.ts', 'commands/issuer.ts', 'commands/issuer-serve.ts', 'commands/wallet.ts', 'config/config.ts', 'config/schema.ts', 'commands/usage.ts'];
 const used = new Set<ErrorCode>();
 for (const f of files) {
   const text = readFileSync(new URL(`../../src/${f}`, import.meta.url), 'utf8');

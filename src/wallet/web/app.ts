@@ -33,9 +33,9 @@ class Wallet {
 
   async start(): Promise<void> {
     byId('show-qr').addEventListener('click', () => this.showQr());
-    byId('hide-qr').addEventListener('click', () => this.showCard());
+    byId('hide-qr').addEventListener('click', () => this.showCard(true));
     addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && document.body.dataset.view === 'qr') this.showCard();
+      if (e.key === 'Escape' && document.body.dataset.view === 'qr') this.showCard(true);
     });
     addEventListener('online', () => void this.checkStatus());
     document.addEventListener('visibilitychange', () => {
@@ -87,12 +87,13 @@ class Wallet {
     void this.checkStatus();
   }
 
-  showCard(): void {
+  /** `focus`: coming back from the QR code, the button that led there takes the focus again. */
+  showCard(focus = false): void {
     if (this.#doc === undefined) return;
     this.#loop?.stop();
     this.#render();
     show('card');
-    byId('show-qr').focus({ preventScroll: true });
+    if (focus) byId('show-qr').focus({ preventScroll: true });
   }
 
   showQr(): void {
