@@ -13,8 +13,8 @@ import t from 'tap';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ImageDecoder } from '../../src/scan/image/decode-image.js';
 import { launchBrowser, screenshot, type WatchedPage } from '../helpers/browser.js';
-import { claimsOf, json, makeOffer, registerStudent, startIssuer, type TestIssuer } from '../helpers/issuance.js';
-import { startService, type TestService } from '../helpers/service.js';
+import { claimsOf, json, makeOffer, registerStudent, startIssuer, verifierOf, type TestIssuer } from '../helpers/issuance.js';
+import type { TestService } from '../helpers/service.js';
 import { bodyIs, heldKey, imageDecoder, newPhone, photographCodes, until } from '../helpers/wallet-phone.js';
 
 const VERIFIER_ADMIN = 'verifier-admin-token-0123456789';
@@ -25,10 +25,7 @@ let images: ImageDecoder;
 
 t.before(async () => {
   issuer = await startIssuer();
-  verifier = await startService({
-    files: { 'issuer-trust.json': await (await fetch(`${issuer.url}/trust-list.json`)).text() },
-    config: { trust: { file: 'issuer-trust.json' }, status: { allowHttp: true }, admin: { token: VERIFIER_ADMIN }, workers: 1 },
-  });
+  verifier = await verifierOf(issuer, { admin: { token: VERIFIER_ADMIN } });
   browser = await launchBrowser();
   images = imageDecoder();
 });

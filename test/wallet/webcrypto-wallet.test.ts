@@ -14,17 +14,14 @@ import { credentialDigest, presentMleg1 } from '../../src/wallet/presentation.js
 import { checkStatus, readStatus, statusReference } from '../../src/wallet/status-check.js';
 import { deviceSigner, newDeviceKey } from '../../src/wallet/webcrypto-key.js';
 import { credentialHash } from '../../src/verify/credential.js';
-import { claimsOf, json, makeOffer, registerStudent, startIssuer, type TestIssuer } from '../helpers/issuance.js';
-import { startService, type TestService } from '../helpers/service.js';
+import { claimsOf, json, makeOffer, registerStudent, startIssuer, verifierOf, type TestIssuer } from '../helpers/issuance.js';
+import type { TestService } from '../helpers/service.js';
 
 let issuer: TestIssuer;
 let verifier: TestService;
 t.before(async () => {
   issuer = await startIssuer();
-  verifier = await startService({
-    files: { 'issuer-trust.json': await (await fetch(`${issuer.url}/trust-list.json`)).text() },
-    config: { trust: { file: 'issuer-trust.json' }, status: { allowHttp: true, refreshSeconds: 1 }, workers: 1 },
-  });
+  verifier = await verifierOf(issuer);
 });
 t.teardown(async () => {
   await verifier.close();
