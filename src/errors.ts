@@ -59,11 +59,12 @@ export const ERRORS = {
   STATUS_FETCH_FAILED: { summary: 'a status list could not be fetched: an HTTP status, a timeout, a limit, or the host unreachable' },
 
   // Issuing (mleg issuer …).
-  ISSUER_DIR_INVALID: { summary: 'an issuer folder is missing a file or holds one that is not valid' },
+  ISSUER_DIR_INVALID: { summary: 'an issuer folder is missing a file or holds one that is not valid', exit: 2 },
   RECORDS_INVALID: { summary: 'a student record (CSV or JSON) is missing a field or has a wrong one (the message names the row and field)', exit: 2 },
   STATUS_INDEX_INVALID: { summary: 'a status index outside the issuer\'s status list, or not yet issued', exit: 2 },
   STATUS_VALUE_UNFIT: { summary: 'a status the list cannot hold (suspension on a 1-bit list)', exit: 2 },
-  KEY_INVALID: { summary: 'a key file that is not a usable private or public JWK' },
+  KEY_INVALID: { summary: 'a key file that is not a usable private or public JWK', exit: 2 },
+  CREDENTIAL_FILE_INVALID: { summary: 'a credential file (mleg wallet present) that holds neither a compact JWS (MLEG1) nor the base64url of a COSE_Sign1 (MLEG2)', exit: 2 },
 
   // The issuing service (mleg issuer serve; OAuth routes answer OpenID4VCI's own error codes).
   DATABASE_INVALID: { summary: 'the issuing database cannot be opened or migrated, or was written by a newer mleg (the message says which)' },

@@ -2,12 +2,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { MlegError } from '../errors.js';
+import { readCompactCredential } from '../issuer/compact-credential.js';
+import { makeCompactPresentation } from '../issuer/compact-presentation.js';
 import { generateKeyPairJwk, signingKeyFromJwk, writePrivateKeyFile, type SigningKey } from '../issuer/keys.js';
 import { createSignature } from '../jws/signature.js';
 import { activate } from '../wallet/oid4vci-client.js';
 import { makePresentation } from '../issuer/presentation.js';
 import { qrForTerminal, writeQrPng } from '../issuer/qr.js';
-import { algOption, parseCommand, required, UsageError } from './usage.js';
+import { algOption, formatOption, parseCommand, required, UsageError } from './usage.js';
+
+/** The terminal width `--qr -` draws within. */
+const TERMINAL_COLUMNS = 80;
 
 export async function walletCommand([sub, ...args]: string[]): Promise<number> {
   if (sub === 'keygen') {
@@ -22,12 +27,23 @@ export async function walletCommand([sub, ...args]: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'present') {
-    const { values: v } = parseCommand(args, { credential: { type: 'string' }, key: { type: 'string' }, qr: { type: 'string' } });
-    const credential = readFileSync(required(v.credential, '--credential'), 'utf8').trim();
+    const { values: v } = parseCommand(args, { credential: { type: 'string' }, key: { type: 'string' }, qr: { type: 'string' }, format: { type: 'string' } });
+    const file = required(v.credential, '--credential');
+    const credential = readCredentialFile(file);
+    const format = formatOption(v.format, credential.format);
+    if (format !== credential.format) {
+      throw new UsageError(`${file} holds an ${credential.format.toUpperCase()} credential, which presents as ${credential.format.toUpperCase()} only (the issuer signed that form); issue it with "mleg issuer issue --format ${format}" (or both)`);
+    }
     const device = readDeviceKey(required(v.key, '--key'));
-    const payload = makePresentation(credential, device);
-    if (v.qr === '-') process.stdout.write(`${await qrForTerminal(payload)}\n`);
-    else if (v.qr !== undefined) await writeQrPng(payload, v.qr);
+    const payload = credential.format === 'mleg1' ? makePresentation(credential.text, device) : makeCompactPresentation(credential.bytes, device);
+    if (v.qr === '-') {
+      const drawn = qrForTerminal(payload, TERMINAL_COLUMNS);
+      process.stdout.write(`${drawn.text}\n`);
+      if (drawn.columns > TERMINAL_COLUMNS) {
+        const hint = format === 'mleg1' ? '; present with --format mleg2 for a code that fits' : '';
+        process.stderr.write(`the QR code (version ${drawn.version}) is ${drawn.columns} columns wide and does not fit a terminal of ${TERMINAL_COLUMNS}${hint}, or draw it with --qr FILE.png\n`);
+      }
+    } else if (v.qr !== undefined) await writeQrPng(payload, v.qr);
     process.stdout.write(`${payload}\n`);
     return 0;
   }
@@ -58,6 +74,24 @@ function readDeviceKey(file: string): SigningKey {
   } catch (err) {
     throw new MlegError('KEY_INVALID', `${file}: not a device key made by "mleg wallet keygen" (${(err as Error).message})`, { cause: err });
   }
+}
+
+type CredentialFile = { format: 'mleg1'; text: string } | { format: 'mleg2'; bytes: Buffer };
+
+/** A credential file as `mleg issuer issue` writes it: `<jti>.jwt` (a compact JWS) or `<jti>.cose` (base64url of COSE_Sign1 bytes). */
+function readCredentialFile(file: string): CredentialFile {
+  const text = readFileSync(file, 'utf8').trim();
+  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(text)) return { format: 'mleg1', text };
+  if (/^[A-Za-z0-9_-]+$/.test(text)) {
+    const bytes = Buffer.from(text, 'base64url');
+    try {
+      readCompactCredential(bytes);
+      return { format: 'mleg2', bytes };
+    } catch {
+      // Said below.
+    }
+  }
+  throw new MlegError('CREDENTIAL_FILE_INVALID', `${file} holds neither an MLEG1 credential (a compact JWS) nor an MLEG2 one (base64url of a COSE_Sign1)`);
 }
 
 /** device.json → device.pub.json */

@@ -9,7 +9,7 @@ import { requireAdminToken } from '../http/bearer-auth.js';
 import { errorReplies } from '../http/schemas.js';
 import { dayInPoland, endOfDayInPoland } from '../issuer/valid-until.js';
 import { isPlainObject } from '../jws/compact.js';
-import type { IssuanceContext } from './app.js';
+import type { IssuanceContext } from './context.js';
 import { sendError } from '../http/http-errors.js';
 import { offerConfiguration } from './credential-formats.js';
 import { credentialOffer, newId, newSecretCode, newTxCode, offerLinks, sha256, txCodeMac } from './offers.js';

@@ -14,37 +14,17 @@ import { registerOpenApi } from '../http/openapi.js';
 import { errorSchema } from '../http/schemas.js';
 import { clientError, sendError } from '../http/http-errors.js';
 import { addServiceHooks, registerRateLimit } from '../http/service-app.js';
-import type { IssuerKey } from '../issuer/keys.js';
-import type { Logger } from '../logger.js';
 import { adminRoutes } from './admin-routes.js';
-import type { IssuanceConfig } from './config.js';
-import type { IssuanceMetrics } from './metrics.js';
+import type { IssuanceAppOptions, IssuanceContext } from './context.js';
 import { oauthBody } from './oauth-errors.js';
 import { oid4vciRoutes } from './oid4vci-routes.js';
 import { publishRoutes } from './publish-routes.js';
 import { walletRoutes } from './wallet-routes.js';
-import type { IssuanceKeys } from './secret.js';
-import type { StatusPublisher } from './status-publisher.js';
-import type { IssuanceStore } from './store.js';
-
-export interface IssuanceAppOptions {
-  config: IssuanceConfig;
-  log: Logger;
-  store: IssuanceStore;
-  publisher: StatusPublisher;
-  issuer: IssuerKey;
-  keys: IssuanceKeys;
-  metrics: IssuanceMetrics;
-  /** Milliseconds since the epoch. */
-  clock: () => number;
-  ready: () => boolean;
-  version: string;
-}
 
 const BODY_TIMEOUT_MS = 10_000;
 
-/** What the issuing service's routes share. */
-export type IssuanceContext = Omit<IssuanceAppOptions, 'ready' | 'version' | 'log'>;
+
+export type { IssuanceAppOptions, IssuanceContext } from './context.js';
 
 export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyInstance> {
   const { config, metrics } = o;

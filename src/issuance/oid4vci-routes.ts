@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { bearerToken } from '../http/bearer-auth.js';
 import { endOfDayInPoland } from '../issuer/valid-until.js';
 import { isPlainObject } from '../jws/compact.js';
-import type { IssuanceContext } from './app.js';
+import type { IssuanceContext } from './context.js';
 import { configurationsMetadata, CREDENTIAL_FORMATS } from './credential-formats.js';
 import { checkKeyProof } from './key-proof.js';
 import { checkNonce, newNonce } from './nonces.js';

@@ -6,7 +6,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { errorReplies } from '../http/schemas.js';
 import { trustListEntry } from '../issuer/keys.js';
 import { STATUS_LIST_MEDIA_TYPE } from '../status/fetch-status-list.js';
-import type { IssuanceContext } from './app.js';
+import type { IssuanceContext } from './context.js';
 import { sendError } from '../http/http-errors.js';
 import { OFFER_PAGE_CSP, offeredConfiguration, offerPage } from './offer-page.js';
 import { matchesEtag } from './status-publisher.js';

@@ -4,12 +4,14 @@
  *   trust-list.json   the public entry verifiers put in their trust list
  *   status.json       the status list registry: uri, bits, size, next free index, statuses set
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { MlegError } from '../errors.js';
 import type { JwsAlg } from '../jws/signature.js';
 import { isStatusBits, type StatusBits } from '../status/status-bits.js';
+import { issueCompactCredential } from './compact-credential.js';
 import { issueCredential } from './credential.js';
 import { generateKeyPairJwk, issuerKeyFromJwk, publicPart, trustListEntry, writePrivateKeyFile, type IssuerKey } from './keys.js';
 import type { IssueRecord } from './records.js';
@@ -58,7 +60,7 @@ export function loadIssuerKey(dir: string): IssuerKey {
 export function readRegistry(dir: string): StatusRegistry {
   const r = readJson(join(dir, STATUS_FILE)) as StatusRegistry;
   if (typeof r.uri !== 'string' || !isStatusBits(r.bits) || !Number.isSafeInteger(r.size) || !Number.isSafeInteger(r.next)) {
-    throw new Error(`${join(dir, STATUS_FILE)} is not a status registry`);
+    throw new MlegError('ISSUER_DIR_INVALID', `${join(dir, STATUS_FILE)} is not a status registry`);
   }
   return r;
 }
@@ -85,14 +87,24 @@ function checkPublishable(registry: StatusRegistry, file: string): void {
   }
 }
 
+/** Which forms of each credential to issue: MLEG1 (a JWS, SPEC 2), MLEG2 (COSE_Sign1 bytes, SPEC 11), or both under one id. */
+export type IssueFormat = 'mleg1' | 'mleg2' | 'both';
+
 export interface Issued {
   jti: string;
   idx: number;
-  credential: string;
+  /** The MLEG1 credential (compact JWS), unless only MLEG2 was asked for. */
+  credential?: string;
+  /** The MLEG2 credential (COSE_Sign1 bytes), when asked for. */
+  compact?: Buffer;
 }
 
-/** Issues one credential per record, taking status indexes from the registry unless a record names one. */
-export function issueRecords(dir: string, records: IssueRecord[], defaultDevice: JWK | undefined, now = Math.floor(Date.now() / 1000)): Issued[] {
+/**
+ * Issues one credential per record, taking status indexes from the registry unless a
+ * record names one. Both forms of one credential share its id, index and claims: a
+ * random 12-byte id (the base64url of an MLEG2 cti), 8 bytes for MLEG2 alone.
+ */
+export function issueRecords(dir: string, records: IssueRecord[], defaultDevice: JWK | undefined, now = Math.floor(Date.now() / 1000), format: IssueFormat = 'mleg1'): Issued[] {
   const issuer = loadIssuerKey(dir);
   const registry = readRegistry(dir);
   const issued = records.map((r, i) => {
@@ -100,17 +112,18 @@ export function issueRecords(dir: string, records: IssueRecord[], defaultDevice:
     if (device === undefined) throw new MlegError('RECORDS_INVALID', `record ${i + 1} has no device key (give --device or a "device" column)`);
     const idx = r.idx ?? registry.next++;
     if (idx >= registry.size) throw new MlegError('STATUS_INDEX_INVALID', `status index ${idx} is past the list size ${registry.size}; raise "size" in status.json`);
-    const credential = issueCredential({
-      issuer,
-      student: r.student,
-      device: publicPart(device),
-      status: { uri: registry.uri, idx },
-      exp: r.exp,
-      iat: now,
-      ...(r.jti !== undefined ? { jti: r.jti } : {}),
-    });
-    const jti = JSON.parse(Buffer.from(credential.split('.')[1]!, 'base64url').toString()).jti as string;
-    return { jti, idx, credential };
+    const jti = r.jti ?? randomBytes(format === 'mleg2' ? 8 : 12).toString('base64url');
+    const options = { issuer, student: r.student, device: publicPart(device), status: { uri: registry.uri, idx }, exp: r.exp, iat: now, jti };
+    const one: Issued = { jti, idx };
+    if (format !== 'mleg2') one.credential = issueCredential(options);
+    if (format !== 'mleg1') {
+      try {
+        one.compact = issueCompactCredential(options);
+      } catch (err) {
+        throw err instanceof MlegError ? new MlegError(err.code, `record ${i + 1}: ${err.message}`) : err;
+      }
+    }
+    return one;
   });
   registry.next = Math.max(registry.next, ...issued.map((c) => c.idx + 1));
   writeRegistry(dir, registry);
@@ -162,7 +175,17 @@ export function publishStatusList(dir: string, o: { ttl?: number; validForSecond
 }
 
 function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(file, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new MlegError('ISSUER_DIR_INVALID', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); is --dir an issuer folder made by "mleg issuer keygen"?`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new MlegError('ISSUER_DIR_INVALID', `${file}: not valid JSON (${(err as Error).message})`);
+  }
 }
 
 function writeJson(file: string, value: unknown): void {

@@ -38,20 +38,20 @@ export function generateKeyPairJwk(alg: JwsAlg = 'ES256'): KeyPairJwk {
 export function algForJwk(jwk: JWK): JwsAlg {
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
-  throw new Error('key must be EC P-256 or OKP Ed25519');
+  throw new MlegError('KEY_INVALID', 'key must be EC P-256 or OKP Ed25519');
 }
 
 /** A signing key from a private JWK (with `d`). */
 export function signingKeyFromJwk(jwk: JWK): SigningKey {
-  if (typeof jwk.d !== 'string') throw new Error('not a private key (no "d")');
+  if (typeof jwk.d !== 'string') throw new MlegError('KEY_INVALID', 'not a private key (no "d")');
   const alg = algForJwk(jwk);
-  if (jwk.alg !== undefined && jwk.alg !== alg) throw new Error(`key "alg" ${jwk.alg} does not fit its key type`);
+  if (jwk.alg !== undefined && jwk.alg !== alg) throw new MlegError('KEY_INVALID', `key "alg" ${jwk.alg} does not fit its key type`);
   const key = createPrivateKey({ key: jwk as Record<string, string>, format: 'jwk' });
   return { alg, key, publicJwk: publicPart(jwk) };
 }
 
 export function issuerKeyFromJwk(jwk: JWK & { iss?: unknown; name?: unknown }): IssuerKey {
-  if (typeof jwk.kid !== 'string' || typeof jwk.iss !== 'string') throw new Error('an issuer key needs "kid" and "iss"');
+  if (typeof jwk.kid !== 'string' || typeof jwk.iss !== 'string') throw new MlegError('KEY_INVALID', 'an issuer key needs "kid" and "iss"');
   return { ...signingKeyFromJwk(jwk), kid: jwk.kid, iss: jwk.iss, ...(typeof jwk.name === 'string' ? { name: jwk.name } : {}) };
 }
 

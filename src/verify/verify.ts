@@ -1,16 +1,16 @@
 /**
- * verify(payload, now, deps) → result: SPEC 1-6 as one pure function of its inputs.
+ * verify(payload, now, deps) → result: SPEC 1-6 (and 11) as one pure function of its inputs,
+ * the same verdict order for both formats (presentation.ts reads either into the same parts).
  * The clock, the trust list, the caches and the stores are arguments, so every verdict
  * is testable without timers or sockets. Synchronous unless a status list must be fetched.
  */
-import { parseCompactJws, type CompactJws } from '../jws/compact.js';
 import { replayKey, type ReplayStore } from '../replay/replay-store.js';
 import type { TrustList } from '../trust/trust-list.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { VerifiedCredential } from './credential.js';
-import { checkProof, type ProofClaims } from './proof.js';
+import { checkPresentedProof, readPresentation } from './presentation.js';
+import type { ProofClaims } from './proof.js';
 import { isoSeconds, listStatus, makeResult, type StatusView, type VerifyResult } from './result.js';
-import { splitPayload } from './payload.js';
 import type { StatusAnswer, StatusLookup } from './status-answer.js';
 
 export interface VerifyPolicy {
@@ -31,26 +31,21 @@ export interface VerifyDeps {
 
 /** @param now milliseconds since the epoch */
 export function verify(payload: string, now: number, deps: VerifyDeps): VerifyResult | Promise<VerifyResult> {
-  const split = splitPayload(payload);
-  if (!split.ok) return makeResult('MALFORMED', split.reason, now);
-  const outcome = deps.credentials.check(split.credential, deps.trust);
-  let proof: CompactJws | undefined;
-  if (split.proof !== undefined) {
-    const parsed = parseCompactJws(split.proof);
-    if (!parsed.ok) return makeResult('MALFORMED', `proof: ${parsed.reason}`, now);
-    proof = parsed.value;
-  }
+  const read = readPresentation(payload, deps.credentials, deps.trust);
+  if (!read.ok) return makeResult('MALFORMED', read.reason, now);
+  const { credential: outcome, proof } = read;
   if (!outcome.ok) return makeResult(outcome.verdict, outcome.reason, now);
 
   const credential = outcome.credential;
   const { shown, claims } = credential;
   let presented: ProofClaims | undefined;
   if (proof !== undefined) {
-    const checked = checkProof(proof, credential);
+    const checked = checkPresentedProof(proof, credential);
     if (!checked.ok) return makeResult('PROOF_INVALID', checked.reason, now, shown);
     presented = checked.value;
   } else if (deps.policy.requireProof) {
-    return makeResult('PROOF_MISSING', 'no device proof: the payload has no "~<proof>" part', now, shown);
+    const where = read.format === 'MLEG1' ? 'no "~<proof>" part' : 'an array of the credential alone';
+    return makeResult('PROOF_MISSING', `no device proof: the payload has ${where}`, now, shown);
   }
   const presentedAt = presented?.iat ?? null;
 

@@ -40,7 +40,7 @@ t.test('configuration errors exit 2 and name the key or file', async (t) => {
   t.match(missing.stderr, /cannot read config file .*nope\.json/);
   writeFileSync(at('nodir.json'), JSON.stringify({ issuer: { url: 'https://school.example', dir: 'no-such-folder' } }));
   const noDir = await mleg(['issuer', 'serve', '--config', at('nodir.json')]);
-  t.equal(noDir.code, 1);
+  t.equal(noDir.code, 2, 'a folder that is not an issuer folder: a configuration error');
   t.match(noDir.stderr, /"issuer.dir" .*no-such-folder: no usable issuer key .* make one with "mleg issuer keygen"/);
 });
 
@@ -140,7 +140,7 @@ t.test('a locked offer (exit 4), an offer link that is not one (exit 2), a key t
   t.match(notOffer.stderr, /not a credential offer this wallet can take/);
   writeFileSync(at('notakey.json'), '{"kty":"oct"}');
   const badKey = await activate(offer.tx_code, offer.offer, at('notakey.json'));
-  t.equal(badKey.code, 1);
+  t.equal(badKey.code, 2, 'a key file that is not a key: exit 2');
   t.match(badKey.stderr, /not a device key made by "mleg wallet keygen"/);
   server.child.kill('SIGINT');
   t.equal(await exited(server.child), 0, 'SIGINT: exit 0');

@@ -6,6 +6,7 @@ export const CLI_STUDENTS = {
   jan: { given_name: 'Jan', family_name: 'Kowalski', birthdate: '2010-03-01', doc_no: 'S/1/2026' },
   ewa: { given_name: 'Ewa', family_name: 'Nowak "Ewka"', birthdate: '2009-12-31', doc_no: 'S/2/2026' },
   ola: { given_name: 'Ola', family_name: 'Wiśniewska', birthdate: '2004-07-07', doc_no: 'U/9' },
+  zuza: { given_name: 'Zuza', family_name: 'Łąka', birthdate: '2011-11-11', doc_no: 'S/3/2026' },
 };
 
 /** The student the issuing service's tests register (test/helpers/issuance.ts); each gets its own doc_no suffix. */

@@ -134,6 +134,37 @@ t.test('manual entry: a keyboard wedge typing, a paste, garbage, and a refused r
   await screenshot(page, 'manual-error');
 });
 
+t.test('manual entry of MLEG2: typed and pasted with its spaces and symbols; a space typed after it is kept', async (t) => {
+  const s = await startService({ config: { display: { holdSeconds: 60, show: { default: ALL } } } });
+  t.teardown(() => s.close());
+  const { page, errors, close } = await screen(`${s.url}/`);
+  t.teardown(close);
+  const verdictOf = async (send: () => Promise<unknown>) => {
+    const answered = page.waitForResponse((r) => r.url() === `${s.url}/v1/verify` && r.request().method() === 'POST', WAIT);
+    await send();
+    const body = (await (await answered).json()) as { verdict: string };
+    await page.waitForSelector(`body[data-verdict="${body.verdict}"]`, WAIT);
+    return body.verdict;
+  };
+  // A keyboard wedge types it (the focus elsewhere first: the page gives the field the focus on the first key).
+  await page.evaluate('document.activeElement.blur()');
+  const typed = s.presentCompact();
+  t.match(typed, / .*[$%*+\-./:]|[$%*+\-./:].* /, 'spaces and symbols to type');
+  t.equal(await verdictOf(async () => {
+    await page.keyboard.type(typed, { delay: 0 });
+    await page.keyboard.press('Enter');
+  }), 'VALID', 'typed, ended with Enter');
+  t.ok((await text(page)).includes('Zofia Testowa-Kowalska'));
+  await screenshot(page, 'manual-entry-mleg2');
+  t.equal(await verdictOf(() => paste(page, `${s.presentCompact()}\r\n`)), 'VALID', 'pasted with a line end');
+  t.equal(await verdictOf(async () => {
+    await page.keyboard.type(`${s.presentCompact()} `, { delay: 0 });
+    await page.keyboard.press('Enter');
+  }), 'MALFORMED', 'a space typed after the payload is sent as typed (trimmed it would be VALID)');
+  t.equal(await verdictOf(() => paste(page, ` ${s.presentCompact()}`)), 'MALFORMED', 'so is one pasted before it');
+  t.same(errors, []);
+});
+
 t.test('the banner appears when the server stops and goes when it is back', async (t) => {
   const first = await startService({ config: { display: { holdSeconds: 60, show: { default: ALL } } } });
   const port = Number(new URL(first.url).port);

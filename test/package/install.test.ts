@@ -105,7 +105,7 @@ t.test('npm install -g, then the installed mleg outside the clone', async (t) =>
   t.equal((await mleg(['demo', '--qr', qr], { bin, cwd: elsewhere })).code, 0);
   const decoded = await fetch(`${url}/v1/decode`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: readFileSync(qr) });
   t.equal(decoded.status, 200, 'the image decoder runs');
-  t.match(((await decoded.json()) as { codes: { text: string }[] }).codes, [{ text: /^MLEG1:/ }]);
+  t.match(((await decoded.json()) as { codes: { text: string }[] }).codes, [{ text: /^MLEG2:/ }], 'the demo draws its MLEG2 presentation');
 
   const devices = await mleg(['devices'], { bin, cwd: elsewhere });
   t.equal(devices.code, 0, devices.stderr);

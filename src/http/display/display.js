@@ -333,8 +333,12 @@
     if (!$('entry-form').hidden && document.activeElement !== entry) entry.focus({ preventScroll: true });
   }
 
+  // The text as typed or pasted: only line ends go (the verifier strips one CR/LF itself).
+  // Spaces are data: base45 (MLEG2) has one, and a payload is never guessed at.
+  const LINE_ENDS = /[\r\n]+$/;
+
   async function submit(text) {
-    const payload = text.trim();
+    const payload = text.replace(LINE_ENDS, '');
     entry.value = '';
     if (payload === '') return;
     let res;
@@ -370,7 +374,7 @@
   });
   entry.addEventListener('paste', (e) => {
     const text = e.clipboardData ? e.clipboardData.getData('text') : '';
-    if (text.trim() === '') return;
+    if (text.replace(LINE_ENDS, '') === '') return;
     e.preventDefault();
     void submit(text);
   });
