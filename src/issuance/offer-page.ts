@@ -7,7 +7,7 @@
  * No script, no external assets; its one style sheet is allowed by its hash.
  */
 import { createHash } from 'node:crypto';
-import { CREDENTIAL_FORMATS } from './credential-formats.js';
+import { CREDENTIAL_FORMATS, isFirstForm } from './credential-formats.js';
 import { OFFER_SCHEME, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
 import { encodeQueryValue } from './offers.js';
 import { WALLET_PATH } from './wallet-routes.js';
@@ -73,7 +73,7 @@ export function offeredConfiguration(json: string | undefined, issuerUrl: string
   }
   const o = offer as { credential_issuer?: unknown; credential_configuration_ids?: unknown; grants?: Record<string, { 'pre-authorized_code'?: unknown }> };
   const ids = o.credential_configuration_ids;
-  if (o.credential_issuer !== issuerUrl || !Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string' || !Object.hasOwn(CREDENTIAL_FORMATS, ids[0])) return undefined;
+  if (o.credential_issuer !== issuerUrl || !Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string' || !Object.hasOwn(CREDENTIAL_FORMATS, ids[0]) || !isFirstForm(ids[0])) return undefined;
   return typeof o.grants?.[PRE_AUTHORIZED_GRANT]?.['pre-authorized_code'] === 'string' ? ids[0] : undefined;
 }
 
