@@ -16,8 +16,8 @@ const TIMEOUT_MS = 15_000;
 export interface ProofSigner {
   alg: 'ES256' | 'EdDSA';
   publicJwk: JWK;
-  /** The JWS signature (ES256 as r‖s, 64 bytes) of the ASCII signing input. */
-  sign(signingInput: string): Promise<Uint8Array> | Uint8Array;
+  /** The signature (ES256 as r‖s, 64 bytes) of a JWS's ASCII signing input, or of a COSE Sig_structure's bytes. */
+  sign(signingInput: string | Uint8Array): Promise<Uint8Array> | Uint8Array;
 }
 
 export interface Offer {

@@ -41,6 +41,6 @@ export function deviceSigner(key: DeviceKey): ProofSigner {
   return {
     alg: 'ES256',
     publicJwk: key.publicJwk,
-    sign: async (input) => new Uint8Array(await crypto.subtle.sign(SIGNING, key.privateKey, new TextEncoder().encode(input))),
+    sign: async (input) => new Uint8Array(await crypto.subtle.sign(SIGNING, key.privateKey, (typeof input === 'string' ? new TextEncoder().encode(input) : input) as Uint8Array<ArrayBuffer>)),
   };
 }
