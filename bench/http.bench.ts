@@ -13,52 +13,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { autocannonLoad, freePort, ROOT, SECONDS, startMleg, stop, waitReady, warmUp as warmUpWith, type Run } from './http-load.js';
 import { Population } from './population.js';
 import { atLeastRatio, writeReport, type Figure } from './report.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SECONDS = 4;
 const CONNECTIONS = [1, 10, 100];
 const BATCH = 100;
-
-interface Run {
-  rate: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  errors: number;
-  notValid: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not become ready`);
-}
-
-function startMleg(configFile: string, workers: number): ChildProcess {
-  return spawn(process.execPath, [`${ROOT}dist/cli.js`, 'serve', '--config', configFile, '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 /** The baseline route; or, given the site's config file, the bare route around the service's verification. */
 async function startBaseline(pop: Population, verifierConfig?: string): Promise<{ url: string; child: ChildProcess; remove: () => void }> {
@@ -71,40 +33,6 @@ async function startBaseline(pop: Population, verifierConfig?: string): Promise<
   });
   const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
   return { url: `http://127.0.0.1:${port}`, child, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** One autocannon run (in this process); every request gets the next body of `bodies` (none is sent twice). */
-async function autocannonLoad(url: string, path: string, connections: number, bodies: string[]): Promise<Run> {
-  let next = 0;
-  let notValid = 0;
-  const result = await autocannon({
-    url: `${url}${path}`,
-    connections,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => {
-          if (next >= bodies.length) throw new Error(`more than ${bodies.length} requests: make more presentations`);
-          request.body = bodies[next++]!;
-          return request;
-        },
-        onResponse: (_status, body) => {
-          if (!body.includes('"valid":true')) notValid++;
-          else if (body.includes('"valid":false')) notValid++;
-        },
-      },
-    ],
-  });
-  return { rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9, errors: result.errors + result.non2xx, notValid };
 }
 
 /** One wrk run (its own process, C, one thread): far less CPU per request than autocannon. */
@@ -144,20 +72,7 @@ async function mleg(workers: number): Promise<{ url: string; child: ChildProcess
   return { url, child };
 }
 
-async function warmUp(url: string, workers: number): Promise<void> {
-  // Warm up: every holder seen by every thread (each keeps its own credential cache), as the baseline
-  // route knows every holder's key from its start (the core benchmark's warm case); a batch is split
-  // over the threads in order, so each round's batches are rotated by one thread's share.
-  for (let round = 0; round < workers; round++) {
-    const everyone = pop.everyone();
-    for (let i = 0; i < everyone.length; i += 1000) {
-      const batch = everyone.slice(i, i + 1000);
-      const turn = round * Math.ceil(batch.length / workers);
-      const payloads = [...batch.slice(turn), ...batch.slice(0, turn)];
-      await fetch(`${url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads }) });
-    }
-  }
-}
+const warmUp = (url: string, workers: number): Promise<void> => warmUpWith(url, workers, pop);
 
 /** The service's credential cache lookups so far, from its /metrics. */
 async function cacheLookups(url: string): Promise<{ hit: number; miss: number }> {

@@ -40,6 +40,7 @@ export const ERRORS = {
   RATE_LIMITED: { summary: 'too many requests from this client; the message says when to try again', status: 429 },
   STOPPING: { summary: 'the service is stopping', status: 503 },
   INTERNAL: { summary: 'a fault of the service; the operator\'s log has the details', status: 500 },
+  FLEET_UNAVAILABLE: { summary: 'the fleet\'s Redis did not answer in time: the other verifiers cannot be listed or followed now (verification goes on, replay decided by this node)', status: 503 },
 
   // Camera images (POST /v1/verify/image, /v1/decode, mleg scan-image).
   NOT_AN_IMAGE: { summary: 'the body is not a PNG, JPEG or WebP image that can be decoded', status: 400 },

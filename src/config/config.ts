@@ -43,6 +43,9 @@ export const RATE_LIMIT_FIELDS = {
   perMinute: { kind: 'integer', default: 600, min: 1 },
 } as const satisfies Record<string, Field>;
 
+/** A fleet node's name (`fleet.nodeId`): it becomes part of Redis keys and is shown on /fleet. */
+const NODE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
 export const CONFIG_SCHEMA = {
   kind: 'object',
   fields: {
@@ -95,6 +98,27 @@ export const CONFIG_SCHEMA = {
     log: LOG_SCHEMA,
     image: IMAGE_SCHEMA,
     display: DISPLAY_SCHEMA,
+    replay: {
+      kind: 'object',
+      fields: {
+        store: { kind: 'enum', values: ['memory', 'redis'], default: 'memory' },
+        redis: {
+          kind: 'object',
+          fields: {
+            url: { kind: 'string', default: 'redis://127.0.0.1:6379', nonEmpty: true },
+            keyPrefix: { kind: 'string', default: 'mleg:', pattern: { re: /^[\x21-\x7e]{1,64}$/, want: '1 to 64 printable ASCII characters, no spaces' } },
+            timeoutMs: { kind: 'integer', default: 50, min: 1, max: 10000 },
+          },
+        },
+      },
+    },
+    fleet: {
+      kind: 'object',
+      fields: {
+        nodeId: { kind: 'string', nullable: true, default: null, pattern: { re: NODE_ID, want: '1 to 64 characters of A-Z a-z 0-9 . _ : -' } },
+        heartbeatSeconds: { kind: 'integer', default: 5, min: 1, max: 10 },
+      },
+    },
     ...TERMINAL_SCHEMA,
   },
 } as const satisfies Field;
@@ -119,6 +143,7 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Conf
   checkAdminConfig(config.admin, source);
   checkTerminalConfig(config, source);
   checkDisplayConfig(config.display, source);
+  checkRedisUrl(config.replay.redis.url, source);
   return config;
 }
 
@@ -130,6 +155,27 @@ export function checkAdminConfig(admin: { token: string | null; tokenFile: strin
   if (admin.token !== null && admin.token.length < MIN_ADMIN_TOKEN) {
     throw new ConfigError(`${source}: "admin.token" must be at least ${MIN_ADMIN_TOKEN} characters`);
   }
+}
+
+/**
+ * `replay.redis.url`: redis:// or rediss://, a host, an optional user and password, port
+ * and database number, nothing else. The message names the key and never repeats the URL
+ * (it may hold a password).
+ */
+function checkRedisUrl(url: string, source: string): void {
+  const fail = (why: string): never => {
+    throw new ConfigError(`${source}: "replay.redis.url" ${why}`);
+  };
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return fail('must be a URL like "redis://127.0.0.1:6379" or "rediss://user:password@host:6380/2"');
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') fail('must start with redis:// or rediss://');
+  if (u.hostname === '') fail('must name a host');
+  if (u.search !== '' || u.hash !== '') fail('must not have a query or fragment (give only user, password, host, port and database number)');
+  if (u.pathname !== '' && u.pathname !== '/' && !/^\/\d{1,5}$/.test(u.pathname)) fail('may end only in a database number, as in "redis://host:6379/2"');
 }
 
 export function loadConfig(file: string = DEFAULT_CONFIG_FILE): Config {

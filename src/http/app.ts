@@ -8,12 +8,14 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { EventBus, ScannerStatus } from '../events/event-bus.js';
+import type { Fleet } from '../fleet/fleet.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Verifier } from '../verifier.js';
 import { adminRoutes } from './admin-routes.js';
 import { displayRoutes } from './display-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { fleetRoutes } from './fleet-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
@@ -38,6 +40,8 @@ export interface AppOptions {
   streams: Set<ServerResponse>;
   version: string;
   startedAt: Date;
+  /** With `replay.store: "redis"`: the fleet (src/fleet/). */
+  fleet: Fleet | undefined;
 }
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
@@ -79,8 +83,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ready: o.ready });
   await app.register(verifyRoutes, { verifier, bodyLimit: config.http.bodyLimitBytes, batchBodyLimit: config.http.batchBodyLimitBytes });
   await app.register(imageRoutes, { verifier, image: config.image });
-  await app.register(eventsRoutes, { bus: o.bus, heartbeatMs: config.events.heartbeatSeconds * 1000, open: o.streams });
-  await app.register(stateRoutes, { verifier, scanners: o.scanners, startedAt: o.startedAt, version: o.version, ready: o.ready });
+  await app.register(eventsRoutes, { bus: o.bus, heartbeatMs: config.events.heartbeatSeconds * 1000, open: o.streams, fleet: o.fleet });
+  await app.register(stateRoutes, { verifier, scanners: o.scanners, startedAt: o.startedAt, version: o.version, ready: o.ready, fleet: o.fleet, metrics });
+  await app.register(fleetRoutes, { fleet: o.fleet });
   await app.register(metricsRoutes, { metrics });
   if (config.admin.token !== null) await app.register(adminRoutes, { token: config.admin.token, verifier });
   if (config.display.enabled) await app.register(displayRoutes, { display: config.display, bus: o.bus, heartbeatMs: config.events.heartbeatSeconds * 1000, open: o.streams, terminal: config });

@@ -4,7 +4,6 @@
  * (`display.show`). Document numbers and credential ids never go to a screen.
  */
 import type { HolderField } from '../config/display.js';
-import type { ScanEvent } from '../events/event-bus.js';
 import type { HolderView, StatusView, VerifyResult } from '../verify/result.js';
 import type { Verdict } from '../verify/verdicts.js';
 
@@ -44,10 +43,7 @@ export const VERDICT_TEXTS: Record<Verdict, { pl: string; en: string }> = {
   VALID: { pl: 'Legitymacja ważna', en: 'The ID is valid' },
 };
 
-/** The lane a scan belongs to on screens: its lane, or for a scanner in no lane, the scanner. */
-export function displayLane(scan: ScanEvent): string {
-  return scan.lane ?? scan.scanner;
-}
+export { displayLane } from '../events/event-bus.js';
 
 export function toDisplayResult(result: VerifyResult, show: readonly HolderField[]): DisplayResult {
   const { credential: c, holder: h } = result;

@@ -12,7 +12,7 @@ export const resultSchema = {
   $id: 'result',
   type: 'object',
   additionalProperties: false,
-  required: ['verdict', 'valid', 'reason', 'checked_at', 'presented_at', 'credential', 'holder', 'status'],
+  required: ['verdict', 'valid', 'reason', 'checked_at', 'presented_at', 'credential', 'holder', 'status', 'replay'],
   properties: {
     verdict: { type: 'string', enum: [...VERDICTS] },
     valid: { type: 'boolean' },
@@ -50,6 +50,15 @@ export const resultSchema = {
       },
     },
     first_accepted_at: { type: 'string', format: 'date-time', description: 'REPLAYED only: when this presentation was first accepted' },
+    replay: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['shared'],
+      description: 'SPEC 9: where the replay decision was taken',
+      properties: {
+        shared: { type: 'boolean', description: "true exactly when this presentation's replay decision was taken in the fleet's shared store (Redis); false for this process's own memory, and for verdicts decided before replay" },
+      },
+    },
   },
 } as const;
 

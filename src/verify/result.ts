@@ -38,7 +38,13 @@ export interface VerifyResult {
   status: StatusView;
   /** REPLAYED only: when this presentation was first accepted (what screens show; the reason says it in English). */
   first_accepted_at?: string;
+  /** SPEC 9: whether this presentation's replay decision was taken in the fleet's shared store. */
+  replay: { shared: boolean };
 }
+
+/** The two `replay` values, made once: results share them. */
+const NOT_SHARED = Object.freeze({ shared: false });
+const SHARED = Object.freeze({ shared: true });
 
 /** What a verified credential contributes to a result; built once per credential. */
 export interface CredentialShown {
@@ -53,6 +59,7 @@ export function makeResult(
   shown: CredentialShown | null = null,
   presentedAtSeconds: number | null = null,
   status: StatusView = { checked: false },
+  replayShared = false,
 ): VerifyResult {
   return {
     verdict,
@@ -63,6 +70,7 @@ export function makeResult(
     credential: shown?.credential ?? null,
     holder: shown?.holder ?? null,
     status,
+    replay: replayShared ? SHARED : NOT_SHARED,
   };
 }
 

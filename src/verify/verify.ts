@@ -4,7 +4,7 @@
  * The clock, the trust list, the caches and the stores are arguments, so every verdict
  * is testable without timers or sockets. Synchronous unless a status list must be fetched.
  */
-import { replayKey, type ReplayStore } from '../replay/replay-store.js';
+import { replayKey, type ReplayAnswer, type ReplayStore } from '../replay/replay-store.js';
 import type { TrustList } from '../trust/trust-list.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { VerifiedCredential } from './credential.js';
@@ -60,7 +60,7 @@ export function verify(payload: string, now: number, deps: VerifyDeps): VerifyRe
   }
 
   const { uri, idx } = claims.status.status_list;
-  const finish = (answer: StatusAnswer): VerifyResult =>
+  const finish = (answer: StatusAnswer): VerifyResult | Promise<VerifyResult> =>
     afterStatus(answer, credential, presented, now, nowSeconds, deps.replay, deps.policy);
   let answer: StatusAnswer | Promise<StatusAnswer>;
   try {
@@ -82,7 +82,7 @@ function afterStatus(
   nowSeconds: number,
   replay: ReplayStore,
   policy: VerifyPolicy,
-): VerifyResult {
+): VerifyResult | Promise<VerifyResult> {
   const { shown, claims } = credential;
   const presentedAt = presented?.iat ?? null;
   const { idx } = claims.status.status_list;
@@ -110,18 +110,22 @@ function afterStatus(
       return makeResult('PROOF_STALE', `presentation time is ${-age} s in the future`, now, shown, presentedAt, status);
     }
     const key = replayKey(claims.iss, claims.jti, presented.jti);
-    const firstAt = replay.rememberOnce(key, nowSeconds, presented.iat + policy.proofMaxAgeSeconds);
-    if (firstAt !== undefined) return replayed(makeResult('VALID', '', now, shown, presentedAt, status), firstAt);
+    const answer = replay.rememberOnce(key, nowSeconds, presented.iat + policy.proofMaxAgeSeconds);
+    if (answer instanceof Promise) return answer.then((a) => afterReplay(makeResult('VALID', `valid${note}`, now, shown, presentedAt, status, a.shared), a));
+    return afterReplay(makeResult('VALID', `valid${note}`, now, shown, presentedAt, status, answer.shared), answer);
   }
   return makeResult('VALID', `valid${note}`, now, shown, presentedAt, status);
 }
 
 /**
- * The REPLAYED result for a presentation that was VALID but for replay memory, which
- * first accepted it at `firstAtSeconds`. The verifier pool (src/pool/) decides replay on
- * one thread after a worker found a presentation VALID, and answers with this.
+ * The replay decision on a presentation that was VALID but for replay memory: REPLAYED
+ * when the memory's answer says it was first accepted earlier, VALID otherwise, with
+ * where the decision was taken (`replay.shared`). The verifier pool (src/pool/) decides
+ * replay on one thread after a worker found a presentation VALID, and answers with this.
  */
-export function replayed(valid: VerifyResult, firstAtSeconds: number): VerifyResult {
-  const at = isoSeconds(firstAtSeconds);
+export function afterReplay(valid: VerifyResult, answer: ReplayAnswer): VerifyResult {
+  if (answer.shared !== valid.replay.shared) valid = { ...valid, replay: { shared: answer.shared } };
+  if (answer.firstAt === undefined) return valid;
+  const at = isoSeconds(answer.firstAt);
   return { ...valid, verdict: 'REPLAYED', valid: false, reason: `this presentation was already accepted at ${at}`, first_accepted_at: at };
 }

@@ -32,6 +32,7 @@ for (const format of FORMATS) {
       },
       holder: { given_name: STUDENT.given_name, family_name: STUDENT.family_name, birthdate: STUDENT.birthdate },
       status: { checked: true, iat: new Date((NOW_S - 60) * 1000).toISOString(), age_seconds: 60 },
+      replay: { shared: false },
     });
   });
 
@@ -45,6 +46,7 @@ for (const format of FORMATS) {
       t.equal(r.valid, verdict === 'VALID', `${name}: valid flag`);
       t.type(r.reason, 'string');
       t.ok(r.reason.length > 0, `${name}: has a reason`);
+      t.same(r.replay, { shared: false }, `${name}: replay decided in this process's memory, or not at all`);
       seen.add(r.verdict);
       return r;
     };
