@@ -8,8 +8,8 @@
 import type { JWK } from 'jose';
 import { MlegError } from '../errors.js';
 import { isLoopbackHost } from '../http/security-headers.js';
-import { base64url, base64urlJson, jwsPayload } from '../jws/base64url.js';
-import { KEY_PROOF_TYP, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
+import { base64url, base64urlJson, fromBase64url, jwsPayload } from '../jws/base64url.js';
+import { COMPACT_CREDENTIAL_FORMAT, compactConfigurationId, KEY_PROOF_TYP, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
 const TIMEOUT_MS = 15_000;
 
 /** The device key, as the wallet holds it: its public JWK and a way to sign with it. */
@@ -32,6 +32,8 @@ export interface Activated {
   configurationId: string;
   format: string;
   issuer: string;
+  /** The same credential in the compact form (SPEC 11: COSE_Sign1 bytes, base64url), when asked for and the issuer gave it. */
+  compact?: string;
 }
 
 export interface ActivateOptions {
@@ -41,6 +43,8 @@ export interface ActivateOptions {
   fetch?: typeof fetch;
   /** Seconds since the epoch (default: now). */
   now?: () => number;
+  /** Also ask for the compact form (`<id>_compact`, SPEC 11) when the issuer lists it. */
+  compact?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -110,21 +114,65 @@ export async function activate(o: ActivateOptions): Promise<Activated> {
   if (typeof token.body.access_token !== 'string') throw refused('the token answer has no access_token');
   const accessToken = token.body.access_token;
 
+  const credential = await requestCredential(fetchFn, o, { credentialEndpoint, nonceEndpoint, accessToken, issuer: offer.issuer, configurationId: offer.configurationId }, now);
+  if (typeof credential !== 'string') throw refused('the credential answer holds no credential');
+  checkBinding(credential, o.signer.publicJwk);
+  const got: Activated = { credential, configurationId: offer.configurationId, format: String(configuration.format), issuer: offer.issuer };
+
+  // The compact form: the same access token and a key proof by the same key (SPEC 11). The first
+  // form is issued and the offer used already: a refusal or a lost connection here leaves MLEG1.
+  const compactId = compactConfigurationId(offer.configurationId);
+  const compactConfiguration = isObject(metadata.credential_configurations_supported) ? metadata.credential_configurations_supported[compactId] : undefined;
+  if (o.compact === true && isObject(compactConfiguration) && compactConfiguration.format === COMPACT_CREDENTIAL_FORMAT) {
+    try {
+      const compact = await requestCredential(fetchFn, o, { credentialEndpoint, nonceEndpoint, accessToken, issuer: offer.issuer, configurationId: compactId }, now);
+      if (typeof compact === 'string' && isCoseSign1(compact)) got.compact = compact;
+    } catch (err) {
+      if (!(err instanceof MlegError)) throw err;
+    }
+  }
+  return got;
+}
+
+interface CredentialRequest {
+  credentialEndpoint: string;
+  nonceEndpoint: string | undefined;
+  accessToken: string;
+  issuer: string;
+  configurationId: string;
+}
+
+/** One credential request (nonce, key proof, credential); what the answer's first credential is. */
+async function requestCredential(fetchFn: typeof fetch, o: ActivateOptions, r: CredentialRequest, now: () => number): Promise<unknown> {
   // A nonce may be refused (too old, or used by another request); one more try with a fresh one.
   for (let attempt = 1; ; attempt++) {
-    const nonce = nonceEndpoint === undefined ? undefined : await getNonce(fetchFn, nonceEndpoint);
-    const proof = await keyProof(o.signer, offer.issuer, now(), nonce);
-    const answer = await call(fetchFn, credentialEndpoint, {
+    const nonce = r.nonceEndpoint === undefined ? undefined : await getNonce(fetchFn, r.nonceEndpoint);
+    const proof = await keyProof(o.signer, r.issuer, now(), nonce);
+    const answer = await call(fetchFn, r.credentialEndpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify({ credential_configuration_id: offer.configurationId, proofs: { jwt: [proof] } }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${r.accessToken}` },
+      body: JSON.stringify({ credential_configuration_id: r.configurationId, proofs: { jwt: [proof] } }),
     });
     if (answer.status === 400 && answer.body.error === 'invalid_nonce' && attempt === 1) continue;
     if (answer.status !== 200) throw refused(`the credential request was refused: ${describe(answer.body, answer.status)}`);
     const first = Array.isArray(answer.body.credentials) ? answer.body.credentials[0] : undefined;
-    if (!isObject(first) || typeof first.credential !== 'string') throw refused('the credential answer holds no credential');
-    checkBinding(first.credential, o.signer.publicJwk);
-    return { credential: first.credential, configurationId: offer.configurationId, format: String(configuration.format), issuer: offer.issuer };
+    return isObject(first) ? first.credential : undefined;
+  }
+}
+
+/**
+ * Whether `text` is base64url of a COSE_Sign1 (an array of four, tag 18 or not). Its binding
+ * is the issuer's to check (it gives this form only for a key proof by the key the first
+ * form is bound to); a browser has no CBOR reader here, and a wrong one would only be
+ * refused at the gate, with the MLEG1 form still held.
+ */
+function isCoseSign1(text: string): boolean {
+  try {
+    const bytes = fromBase64url(text);
+    const at = bytes[0] === 0xd2 ? 1 : 0;
+    return bytes.length > 4 + at && bytes[at] === 0x84;
+  } catch {
+    return false;
   }
 }
 

@@ -15,7 +15,11 @@ import type { ImageDecoder } from '../../src/scan/image/decode-image.js';
 import { launchBrowser, screenshot, type WatchedPage } from '../helpers/browser.js';
 import { claimsOf, json, makeOffer, registerStudent, startIssuer, verifierOf, type TestIssuer } from '../helpers/issuance.js';
 import type { TestService } from '../helpers/service.js';
-import { bodyIs, heldKey, imageDecoder, newPhone, photographCodes, until } from '../helpers/wallet-phone.js';
+import { activateInWallet, bodyIs, heldKey, imageDecoder, newPhone, photographCodes, until } from '../helpers/wallet-phone.js';
+import { decodeBase45 } from '../../src/cose/base45.js';
+import { CborReader } from '../../src/cose/cbor.js';
+import { readCoseSign1 } from '../../src/cose/cose-sign1.js';
+import { readCompactCredential } from '../../src/issuer/compact-credential.js';
 
 const VERIFIER_ADMIN = 'verifier-admin-token-0123456789';
 let issuer: TestIssuer;
@@ -35,6 +39,13 @@ t.teardown(async () => {
   await verifier.close();
   await issuer.close();
 });
+
+/** The credential an MLEG2 code carries: its id and device key. */
+function compactCredentialOf(payload: string) {
+  const reader = new CborReader(decodeBase45(payload.slice('MLEG2:'.length))!);
+  reader.head();
+  return readCompactCredential(readCoseSign1(reader).bytes);
+}
 
 async function verify(payload: string): Promise<{ verdict: string; holder: { family_name: string } | null }> {
   return json(await fetch(`${verifier.url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: payload }));
@@ -119,8 +130,12 @@ t.test('activate from the letter, show fresh codes, go offline, be revoked', asy
   await bodyIs(page, 'qr-shown', '1');
   const shownFirst = Date.now();
   const [first] = await photographCodes(page, images, 'wallet-qr');
-  t.ok(first?.startsWith('MLEG1:'), 'the decoder reads an MLEG1 presentation');
-  t.same(claimsOf(first!.slice(6).split('~')[0]!).cnf.jwk, key.publicJwk, 'of the credential bound to this browser\'s key');
+  t.ok(first?.startsWith('MLEG2:'), 'the decoder reads an MLEG2 presentation (the issuer gave the compact form)');
+  t.equal(await page.getAttribute('body', 'data-qr-format'), 'mleg2');
+  const version = Number(await page.getAttribute('body', 'data-qr-version'));
+  t.ok(version <= 20, `QR version ${version}: within what cameras read quickly (SPEC 11)`);
+  const shown = compactCredentialOf(first!);
+  t.same({ x: shown.device.x, y: shown.device.y }, { x: key.publicJwk.x, y: key.publicJwk.y }, 'of the credential bound to this browser\'s key');
   const firstResult = await verify(first!);
   t.equal(firstResult.verdict, 'VALID');
   t.equal(firstResult.holder?.family_name, 'Wydawnicza-Żmijewska');
@@ -132,7 +147,7 @@ t.test('activate from the letter, show fresh codes, go offline, be revoked', asy
   t.ok(period > 8_500 && period < 13_000, `the next code came after ${period} ms (10 s)`);
   await page.waitForTimeout(Math.max(0, shownFirst + 11_000 - Date.now()));
   const [second] = await photographCodes(page, images, 'wallet-qr-next');
-  t.ok(second?.startsWith('MLEG1:'));
+  t.ok(second?.startsWith('MLEG2:'));
   t.not(second, first, 'a new presentation');
   t.equal((await verify(second!)).verdict, 'VALID', 'the new one is VALID');
   t.equal((await verify(first!)).verdict, 'REPLAYED', 'the old one REPLAYED');
@@ -150,6 +165,7 @@ t.test('activate from the letter, show fresh codes, go offline, be revoked', asy
   await page.getByRole('button', { name: 'Pokaż kod QR' }).click();
   await bodyIs(page, 'qr-shown', '1');
   const [offline] = await photographCodes(page, images, 'wallet-qr-offline');
+  t.ok(offline?.startsWith('MLEG2:'));
   t.not(offline, second, 'a fresh code made offline');
   t.equal((await verify(offline!)).verdict, 'VALID', 'and VALID at the gate');
   await context.setOffline(false);
@@ -173,4 +189,44 @@ t.test('activate from the letter, show fresh codes, go offline, be revoked', asy
   t.same(errors.filter((e) => !/^Failed to load resource: (the server responded with a status of 400|net::ERR_INTERNET_DISCONNECTED)/.test(e)), [], 'no other console errors, no CSP violations');
   const elsewhere = requests.filter((u) => !u.startsWith(issuer.url));
   t.same(elsewhere, [], 'nothing asked of any other origin');
+});
+
+t.test('an issuer without the compact form, or refusing it: MLEG1 codes, VALID and then REPLAYED', async (t) => {
+  // An issuer of before SPEC 11 lists no <id>_compact: its metadata as the real one's, those entries taken out.
+  const older = await newPhone(browser);
+  t.teardown(() => older.close());
+  const compactAsked: string[] = [];
+  await older.route('**/.well-known/openid-credential-issuer', async (route) => {
+    const response = await route.fetch();
+    const metadata = (await response.json()) as { credential_configurations_supported: Record<string, unknown> };
+    for (const id of Object.keys(metadata.credential_configurations_supported)) if (id.endsWith('_compact')) delete metadata.credential_configurations_supported[id];
+    await route.fulfill({ response, json: metadata });
+  });
+  older.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/credential') && (r.postData() ?? '').includes('_compact')) compactAsked.push(r.url());
+  });
+  const page = await activateInWallet(older, issuer.url, await makeOffer(issuer, await registerStudent(issuer)));
+  t.same(compactAsked, [], 'nothing asked for that the issuer does not list');
+  const key = await heldKey(page);
+  await page.getByRole('button', { name: 'Pokaż kod QR' }).click();
+  await bodyIs(page, 'qr-shown', '1');
+  t.equal(await page.getAttribute('body', 'data-qr-format'), 'mleg1');
+  const version = Number(await page.getAttribute('body', 'data-qr-version'));
+  t.ok(version > 20, `QR version ${version}, past what MLEG2 needs for the same student`);
+  const [code] = await photographCodes(page, images, 'wallet-qr-mleg1');
+  t.ok(code?.startsWith('MLEG1:'), 'an MLEG1 presentation');
+  t.same(claimsOf(code!.slice(6).split('~')[0]!).cnf.jwk, key.publicJwk, 'of the credential bound to this browser\'s key');
+  t.equal((await verify(code!)).verdict, 'VALID');
+  t.equal((await verify(code!)).verdict, 'REPLAYED');
+
+  // An issuer that lists it but whose answer to it is lost: the first form is issued already (the offer used), so the phone keeps it.
+  const cut = await newPhone(browser);
+  t.teardown(() => cut.close());
+  await cut.route('**/credential', (route) => ((route.request().postData() ?? '').includes('_compact') ? route.abort('connectionreset') : route.continue()));
+  const second = await activateInWallet(cut, issuer.url, await makeOffer(issuer, await registerStudent(issuer)));
+  await second.getByRole('button', { name: 'Pokaż kod QR' }).click();
+  await bodyIs(second, 'qr-shown', '1');
+  t.equal(await second.getAttribute('body', 'data-qr-format'), 'mleg1', 'activated with the first form, shown as MLEG1');
+  const [cutCode] = await photographCodes(second, images, 'wallet-qr-mleg1-cut');
+  t.equal((await verify(cutCode!)).verdict, 'VALID');
 });

@@ -9,13 +9,20 @@
 import { deflateSync } from 'node:zlib';
 import t from 'tap';
 import { packStatuses } from '../../src/status/status-bits.js';
+import { decodeBase45 } from '../../src/cose/base45.js';
+import { CborReader, decodeCborMap } from '../../src/cose/cbor.js';
+import { readCoseSign1 } from '../../src/cose/cose-sign1.js';
+import { readCompactCredential } from '../../src/issuer/compact-credential.js';
+import { makeCompactProof } from '../../src/issuer/compact-presentation.js';
 import { activate } from '../../src/wallet/oid4vci-client.js';
+import { presentMleg2 } from '../../src/wallet/compact-presentation.js';
 import { credentialDigest, presentMleg1 } from '../../src/wallet/presentation.js';
 import { checkStatus, readStatus, statusReference } from '../../src/wallet/status-check.js';
 import { deviceSigner, newDeviceKey } from '../../src/wallet/webcrypto-key.js';
 import { credentialHash } from '../../src/verify/credential.js';
 import { claimsOf, json, makeOffer, registerStudent, startIssuer, verifierOf, type TestIssuer } from '../helpers/issuance.js';
 import type { TestService } from '../helpers/service.js';
+import { makeDevice } from '../helpers/world.js';
 
 let issuer: TestIssuer;
 let verifier: TestService;
@@ -56,6 +63,45 @@ t.test('a non-extractable WebCrypto key activates, and its presentations are VAL
   t.equal(await verdict(first), 'REPLAYED');
   const other = await newDeviceKey();
   t.equal(await verdict(await presentMleg1(credential, deviceSigner(other))), 'PROOF_INVALID', 'another browser\'s key cannot present it');
+});
+
+t.test('asked for, the compact form too: MLEG2 presentations VALID once each, the proof as the Node side writes it', async (t) => {
+  const id = await registerStudent(issuer);
+  const offer = await makeOffer(issuer, id);
+  const key = await newDeviceKey();
+  const got = await activate({ offer: offer.offer_url, txCode: offer.tx_code, signer: deviceSigner(key), compact: true });
+  t.equal(got.configurationId, 'mlegitymacja_szkolna');
+  t.type(got.compact, 'string', 'the compact form given with the same access token');
+  const bytes = Buffer.from(got.compact!, 'base64url');
+  const read = readCompactCredential(bytes);
+  t.equal(read.jti, claimsOf(got.credential).jti, 'the same credential');
+  t.same({ x: read.device.x, y: read.device.y }, { x: key.publicJwk.x, y: key.publicJwk.y }, 'bound to the same browser key');
+
+  const first = await presentMleg2(bytes, deviceSigner(key));
+  t.match(first, /^MLEG2:[0-9A-Z $%*+\-./:]+$/, 'base45 after the prefix');
+  const second = await presentMleg2(bytes, deviceSigner(key));
+  t.not(first, second);
+  t.equal(await verdict(first), 'VALID');
+  t.equal(await verdict(second), 'VALID');
+  t.equal(await verdict(first), 'REPLAYED');
+  t.equal(await verdict(await presentMleg2(bytes, deviceSigner(await newDeviceKey()))), 'PROOF_INVALID', 'another browser\'s key cannot present it');
+  const mleg1 = await presentMleg1(got.credential, deviceSigner(key));
+  t.ok(first.length < mleg1.length * 0.75, `${first.length} characters against MLEG1's ${mleg1.length}`);
+
+  // One encoder: the browser's proof, but for its signature, is byte for byte what Node writes for the same time and id.
+  const cti = Buffer.alloc(16, 7);
+  const browser = await presentMleg2(bytes, deviceSigner(key), { iat: 1_800_000_000, cti });
+  const array = decodeBase45(browser.slice('MLEG2:'.length))!;
+  const reader = new CborReader(Buffer.from(array));
+  reader.head();
+  t.equal(reader.argument, 2, 'an array of two');
+  t.same(Buffer.from(array.subarray(reader.pos, reader.pos + bytes.length)), bytes, 'the credential\'s bytes as they were given');
+  const proof = readCoseSign1(new CborReader(Buffer.from(array), reader.pos + bytes.length));
+  const node = readCoseSign1(new CborReader(makeCompactProof(bytes, makeDevice(), { iat: 1_800_000_000, jti: cti.toString('base64url') })));
+  t.same(proof.protected, node.protected, 'the same protected header bytes');
+  t.same(proof.payload, node.payload, 'the same claims bytes');
+  const claims = decodeCborMap(proof.payload, 'proof');
+  t.same(claims.ok ? [...claims.value.keys()] : claims.reason, [6, 7], '{6: iat, 7: cti}, strictly readable');
 });
 
 t.test('the status check follows the school: valid, suspended, valid, revoked', async (t) => {

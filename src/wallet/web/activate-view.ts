@@ -173,8 +173,8 @@ export class ActivationView {
     this.#say(undefined);
     try {
       const device = await newDeviceKey();
-      const got = await activate({ offer: this.#link, txCode: code, signer: deviceSigner(device) });
-      const held: Held = { device, credential: got.credential, configurationId: got.configurationId, issuer: got.issuer, activatedAt: Date.now() };
+      const got = await activate({ offer: this.#link, txCode: code, signer: deviceSigner(device), compact: true });
+      const held: Held = { device, credential: got.credential, ...(got.compact !== undefined ? { compact: got.compact } : {}), configurationId: got.configurationId, issuer: got.issuer, activatedAt: Date.now() };
       await replaceHeld(held);
       input.value = '';
       this.#onActivated(held);

@@ -1,8 +1,11 @@
 /**
  * "Pokaż kod QR": a fresh presentation every 10 seconds (a new proof `iat` and `jti`, signed
- * with the non-extractable key), drawn as one SVG path with a 4-module quiet zone, as large
+ * with the non-extractable key) — MLEG2 when the wallet holds the compact form (a code half
+ * the size, read faster), MLEG1 otherwise — drawn as one SVG path with a 4-module quiet zone, as large
  * as the screen allows; a countdown to the next one; the screen kept awake while it shows.
  */
+import { fromBase64url } from '../../jws/base64url.js';
+import { credentialAad, presentMleg2 } from '../compact-presentation.js';
 import { credentialDigest, presentMleg1 } from '../presentation.js';
 import { qrSymbol, QUIET_ZONE } from '../qr-symbol.js';
 import { deviceSigner } from '../webcrypto-key.js';
@@ -44,7 +47,8 @@ export function drawQr(svg: SVGSVGElement, text: string): number {
 
 export class QrLoop {
   #held: Held;
-  #cred: Promise<string>;
+  /** A fresh presentation: MLEG2 of the compact form when held, MLEG1 otherwise. */
+  #present: () => Promise<string>;
   #on = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -54,7 +58,15 @@ export class QrLoop {
 
   constructor(held: Held) {
     this.#held = held;
-    this.#cred = credentialDigest(held.credential);
+    const signer = deviceSigner(held.device);
+    if (held.compact !== undefined) {
+      const bytes = fromBase64url(held.compact);
+      const aad = credentialAad(bytes);
+      this.#present = async () => presentMleg2(bytes, signer, { aad: await aad });
+    } else {
+      const cred = credentialDigest(held.credential);
+      this.#present = async () => presentMleg1(held.credential, signer, { cred: await cred });
+    }
   }
 
   start(): void {
@@ -83,12 +95,13 @@ export class QrLoop {
   }
 
   async #next(): Promise<void> {
-    const payload = await presentMleg1(this.#held.credential, deviceSigner(this.#held.device), { cred: await this.#cred });
+    const payload = await this.#present();
     if (!this.#on) return;
     const version = drawQr(byId<HTMLElement>('qr-code') as unknown as SVGSVGElement, payload);
     this.#shown += 1;
     document.body.dataset.qrShown = String(this.#shown);
     document.body.dataset.qrVersion = String(version);
+    document.body.dataset.qrFormat = this.#held.compact !== undefined ? 'mleg2' : 'mleg1';
     this.#nextAt = Date.now() + PERIOD_MS;
     const bar = byId('countdown-bar');
     // Restart the bar's animation: one sweep per code.

@@ -10,8 +10,10 @@ import type { DeviceKey } from '../webcrypto-key.js';
 
 export interface Held {
   device: DeviceKey;
-  /** The MLEG1 credential (a JWT): shown, and presented. */
+  /** The MLEG1 credential (a JWT): shown, and presented when there is no compact form. */
   credential: string;
+  /** The same credential's compact form (COSE_Sign1 bytes, base64url; SPEC 11), when the issuer gave it: presented as MLEG2. */
+  compact?: string;
   configurationId: string;
   issuer: string;
   /** Milliseconds since the epoch. */
