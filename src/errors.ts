@@ -2,14 +2,14 @@
  * One family of coded errors (as fastify's lib/errors.js and jose's util/errors.ts):
  * every failure a user can meet has a stable `code`, a short message for people, and
  * where it applies the HTTP status it is answered with and the exit code a command ends
- * with. The catalogue below is the one place codes are declared; the README's error
+ * with. The catalogue below is the one place codes are declared; docs/errors.md's error
  * table is written from it (test/errors/catalogue.test.ts keeps them in step).
  *
  * Verdicts (SPEC 6) are not errors: a presentation that fails a check is an answer.
  */
 
 interface Kind {
-  /** What it means, for the README's table. */
+  /** What it means, for the table in docs/errors.md. */
   readonly summary: string;
   /** The HTTP status an API answers with. */
   readonly status?: number;

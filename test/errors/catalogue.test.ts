@@ -1,5 +1,5 @@
 /**
- * The error catalogue (src/errors.ts) and the README's table of it are one: every code a
+ * The error catalogue (src/errors.ts) and the table of it in docs/errors.md are one: every code a
  * user can meet is documented with its HTTP status, exit code and meaning. When they
  * differ, the expected table is printed, ready to paste.
  */
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { ERRORS, MlegError, errorBody } from '../../src/errors.js';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const DOC = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 
 function expectedTable(): string {
   const rows = Object.entries(ERRORS).map(([code, kind]) => {
@@ -17,11 +17,11 @@ function expectedTable(): string {
   return ['| code | HTTP | exit | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-t.test('the README documents every error code, as the catalogue has it', async (t) => {
+t.test('docs/errors.md documents every error code, as the catalogue has it', async (t) => {
   const table = expectedTable();
-  const found = README.includes(table);
-  if (!found) t.comment(`README.md should hold this table:\n${table}`);
-  t.ok(found, 'the table in README.md matches src/errors.ts');
+  const found = DOC.includes(table);
+  if (!found) t.comment(`docs/errors.md should hold this table:\n${table}`);
+  t.ok(found, 'the table in docs/errors.md matches src/errors.ts');
 });
 
 t.test('codes carry their status and exit code; bodies are {error, message}', async (t) => {
