@@ -83,6 +83,10 @@ export const ERRORS = {
   OFFER_EXPIRED: { summary: 'the offer has expired, was used already or was replaced; the school makes a new one', exit: 5 },
   ISSUER_UNREACHABLE: { summary: 'the issuing service cannot be reached (network, DNS, TLS or timeout)', exit: 6 },
   ISSUER_REFUSED: { summary: 'the issuing service refused a step or answered something unusable (the message gives its error)' },
+
+  // The web wallet (/wallet/ of the issuing service; shown on the phone, in Polish or English).
+  WALLET_UNSUPPORTED: { summary: 'this browser cannot keep a device key: no WebCrypto ECDSA P-256 (not https), or no IndexedDB (a private window)' },
+  CAMERA_UNAVAILABLE: { summary: 'the camera cannot be used (none, or permission refused): open the letter\'s link or paste it instead' },
 } as const satisfies Record<string, Kind>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -90,10 +94,13 @@ export type ErrorCode = keyof typeof ERRORS;
 export class MlegError extends Error {
   override name = 'MlegError';
   readonly code: ErrorCode;
+  /** Facts a user interface words its own message from (the wallet's tries left, why an offer is void); never personal data. */
+  readonly details: Readonly<Record<string, string | number>> | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, string | number> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.details = options?.details;
   }
 
   /** The HTTP status this error is answered with (500 when it is not a request's fault). */

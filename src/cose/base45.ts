@@ -4,7 +4,9 @@
  * significant first), a last odd byte two. Decoding is strict: any other character, a
  * length of 3k + 1, or a group worth more than its bytes can hold is refused.
  */
-export const BASE45_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+import { BASE45_ALPHABET } from './base45-encode.js';
+
+export { BASE45_ALPHABET, encodeBase45 } from './base45-encode.js';
 
 /** Byte → its value, -1 outside the alphabet. */
 const VALUE = new Int8Array(256).fill(-1);
@@ -12,22 +14,6 @@ for (let i = 0; i < BASE45_ALPHABET.length; i++) VALUE[BASE45_ALPHABET.charCodeA
 
 /** Where a text's bytes are put to be decoded (the longest MLEG2 payload is 3000 characters). */
 const SCRATCH = Buffer.allocUnsafe(4096);
-
-export function encodeBase45(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 1 < bytes.length; i += 2) {
-    const n = bytes[i]! * 256 + bytes[i + 1]!;
-    const c = n % 45;
-    const rest = (n - c) / 45;
-    out += BASE45_ALPHABET[c]! + BASE45_ALPHABET[rest % 45]! + BASE45_ALPHABET[Math.floor(rest / 45)]!;
-  }
-  if (i < bytes.length) {
-    const n = bytes[i]!;
-    out += BASE45_ALPHABET[n % 45]! + BASE45_ALPHABET[Math.floor(n / 45)]!;
-  }
-  return out;
-}
 
 /**
  * The bytes `text` encodes, or undefined when it is not strict base45. Reads the text's

@@ -8,33 +8,16 @@
  * of the input (no copy). Floats come back as CborFloat, so that 1.0 is never taken for
  * the integer 1.
  *
- * The encoder writes the preferred (shortest) serialisation of the same values, for issuing.
+ * The encoder (cbor-encode.ts, browser-safe) writes the preferred (shortest) serialisation
+ * of the same values, for issuing and presenting.
  */
 import type { Parsed } from '../jws/compact.js';
+import { cborBytes, cborHead, CborFloat, type CborInput, type CborKey, type CborRaw, type CborTagged } from './cbor-encode.js';
 
-export type CborKey = number | string;
+export type { CborInput, CborKey } from './cbor-encode.js';
+export { CborFloat, CborRaw, CborTagged } from './cbor-encode.js';
 export type CborValue = number | string | boolean | null | Buffer | CborValue[] | CborMap | CborFloat | CborTagged | CborRaw;
 export type CborMap = Map<CborKey, CborValue>;
-/** What the encoder takes: decoded values, and plain objects (maps with text keys) and Maps whose undefined members are left out. */
-export type CborInput = CborValue | readonly CborInput[] | Map<CborKey, CborInput | undefined> | { readonly [key: string]: CborInput | undefined };
-
-/** A floating-point number (major type 7), kept apart from integers. */
-export class CborFloat {
-  constructor(readonly value: number) {}
-}
-
-/** A tagged item, for encoding (e.g. tag 18, COSE_Sign1). */
-export class CborTagged {
-  constructor(
-    readonly tag: number,
-    readonly value: CborInput,
-  ) {}
-}
-
-/** Bytes that are already CBOR, written as they are (e.g. a signed credential placed in an array). */
-export class CborRaw {
-  constructor(readonly bytes: Uint8Array) {}
-}
 
 /** Why a decode stopped; thrown inside the reader, caught by its callers, never seen by users. */
 export class CborError extends Error {
@@ -259,76 +242,18 @@ export function textKeyedObject(value: CborValue | undefined): Record<string, Cb
   return object;
 }
 
-// ---- encoding
+// ---- encoding (cbor-encode.ts; Buffers here for the Node callers)
 
-/**
- * The deterministic serialisation of `value` (RFC 8949 section 4.2.1: shortest forms, map
- * keys in the order of their encoded bytes). Plain objects are maps with text keys;
- * members set to undefined are left out.
- */
+/** A Buffer over the same bytes (no copy). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The deterministic serialisation of `value` (cbor-encode.ts), as a Buffer. */
 export function encodeCbor(value: CborInput): Buffer {
-  const chunks: Uint8Array[] = [];
-  write(chunks, value);
-  return Buffer.concat(chunks);
+  return asBuffer(cborBytes(value));
 }
 
 export function encodeHead(major: number, argument: number): Buffer {
-  if (!Number.isSafeInteger(argument) || argument < 0) throw new RangeError(`cannot encode ${argument} as a CBOR argument`);
-  const m = major << 5;
-  if (argument < 24) return Buffer.from([m | argument]);
-  if (argument < 0x100) return Buffer.from([m | 24, argument]);
-  if (argument < 0x1_0000) return Buffer.from([m | 25, argument >> 8, argument & 0xff]);
-  if (argument < 0x1_0000_0000) {
-    const b = Buffer.alloc(5);
-    b[0] = m | 26;
-    b.writeUInt32BE(argument, 1);
-    return b;
-  }
-  const b = Buffer.alloc(9);
-  b[0] = m | 27;
-  b.writeUInt32BE(Math.floor(argument / 0x1_0000_0000), 1);
-  b.writeUInt32BE(argument % 0x1_0000_0000, 5);
-  return b;
-}
-
-function write(chunks: Uint8Array[], value: unknown): void {
-  if (typeof value === 'number') {
-    if (!Number.isInteger(value)) {
-      write(chunks, new CborFloat(value));
-      return;
-    }
-    chunks.push(value >= 0 ? encodeHead(0, value) : encodeHead(1, -1 - value));
-  } else if (typeof value === 'string') {
-    const bytes = Buffer.from(value, 'utf8');
-    chunks.push(encodeHead(3, bytes.length), bytes);
-  } else if (value instanceof Uint8Array) {
-    chunks.push(encodeHead(2, value.length), value);
-  } else if (value === false || value === true || value === null) {
-    chunks.push(Buffer.from([value === false ? 0xf4 : value === true ? 0xf5 : 0xf6]));
-  } else if (Array.isArray(value)) {
-    chunks.push(encodeHead(4, value.length));
-    for (const v of value) write(chunks, v);
-  } else if (value instanceof CborFloat) {
-    const b = Buffer.alloc(9);
-    b[0] = 0xfb;
-    b.writeDoubleBE(value.value, 1);
-    chunks.push(b);
-  } else if (value instanceof CborTagged) {
-    chunks.push(encodeHead(6, value.tag));
-    write(chunks, value.value);
-  } else if (value instanceof CborRaw) {
-    chunks.push(value.bytes);
-  } else if (value instanceof Map || (typeof value === 'object' && value !== null)) {
-    const entries = (value instanceof Map ? [...value] : Object.entries(value))
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [encodeCbor(k as CborKey), v] as const)
-      .sort(([a], [b]) => Buffer.compare(a, b));
-    chunks.push(encodeHead(5, entries.length));
-    for (const [k, v] of entries) {
-      chunks.push(k);
-      write(chunks, v);
-    }
-  } else {
-    throw new TypeError(`cannot encode ${typeof value} as CBOR`);
-  }
+  return asBuffer(cborHead(major, argument));
 }

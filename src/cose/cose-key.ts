@@ -9,9 +9,9 @@ import type { Parsed } from '../jws/compact.js';
 import type { PublicKey } from '../jws/jwk.js';
 import type { JwsAlg } from '../jws/signature.js';
 import { isByteString, isCborMap, type CborMap, type CborValue } from './cbor.js';
+import { COSE_ALG } from './cwt.js';
 
-/** COSE algorithm identifiers (IANA "COSE Algorithms") of the two algorithms. */
-export const COSE_ALG: Readonly<Record<JwsAlg, number>> = { ES256: -7, EdDSA: -8 };
+export { COSE_ALG } from './cwt.js';
 
 export function jwsAlgOf(coseAlg: CborValue | undefined): JwsAlg | undefined {
   return coseAlg === -7 ? 'ES256' : coseAlg === -8 ? 'EdDSA' : undefined;

@@ -9,9 +9,10 @@ import type { KeyObject } from 'node:crypto';
 import type { JwsAlg } from '../jws/signature.js';
 import { createSignature } from '../jws/signature.js';
 import type { Parsed } from '../jws/compact.js';
-import { CborError, CborRaw, CborTagged, decodeCborMap, encodeCbor, type CborInput, type CborKey, type CborMap, type CborReader, type CborValue } from './cbor.js';
+import { asBuffer, CborError, decodeCborMap, encodeCbor, type CborInput, type CborKey, type CborMap, type CborReader, type CborValue } from './cbor.js';
+import { arrayOfBytes, COSE_SIGN1_TAG, sign1Bytes, toBeSignedOf } from './cose-sign1-build.js';
 
-export const COSE_SIGN1_TAG = 18;
+export { COSE_SIGN1_TAG } from './cose-sign1-build.js';
 /** The tag's initial byte: major type 6, argument 18. */
 const TAG_18 = 0xc0 | COSE_SIGN1_TAG;
 /** An array of four: major type 4, argument 4. */
@@ -177,20 +178,19 @@ export interface SignOptions {
   tag?: boolean;
 }
 
-/** A signed COSE_Sign1, serialised. */
+/** A signed COSE_Sign1, serialised (signed here with node:crypto; the web wallet signs the same toBeSignedOf with WebCrypto). */
 export function signCoseSign1(o: SignOptions): Buffer {
-  const protectedBytes = o.protectedHeader.size === 0 ? Buffer.alloc(0) : encodeCbor(o.protectedHeader);
-  const signature = createSignature(o.alg, o.key, sigStructure(protectedBytes, o.externalAad ?? Buffer.alloc(0), o.payload));
-  return encodeSign1({ protected: protectedBytes, unprotected: o.unprotected ?? new Map(), payload: o.payload, signature }, o.tag ?? false);
+  const { protectedBytes, toBeSigned } = toBeSignedOf(o);
+  const signature = createSignature(o.alg, o.key, toBeSigned);
+  return encodeSign1({ protected: asBuffer(protectedBytes), unprotected: o.unprotected ?? new Map(), payload: o.payload, signature }, o.tag ?? false);
 }
 
 /** Serialises the four parts (for issuing, and for tests that swap one of them). */
 export function encodeSign1(parts: { protected: Buffer; unprotected: Map<CborKey, CborInput>; payload: Buffer; signature: Buffer }, tag = false): Buffer {
-  const array: CborInput = [parts.protected, parts.unprotected, parts.payload, parts.signature];
-  return encodeCbor(tag ? new CborTagged(COSE_SIGN1_TAG, array) : array);
+  return asBuffer(sign1Bytes(parts, tag));
 }
 
 /** Items already serialised, as one CBOR array (a presentation: [credential, proof]). */
 export function encodeArrayOf(items: Uint8Array[]): Buffer {
-  return encodeCbor(items.map((b) => new CborRaw(b)));
+  return asBuffer(arrayOfBytes(items));
 }

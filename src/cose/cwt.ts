@@ -5,6 +5,9 @@
  */
 export const HEADER = { alg: 1, kid: 4 } as const;
 
+/** COSE algorithm identifiers (IANA "COSE Algorithms") of the two algorithms (keyed by their JWS names). */
+export const COSE_ALG = { ES256: -7, EdDSA: -8 } as const satisfies Record<'ES256' | 'EdDSA', number>;
+
 export const CLAIM = { iss: 1, exp: 4, nbf: 5, iat: 6, cti: 7, cnf: 8, status: 65535 } as const;
 
 /** Inside `cnf`: the COSE_Key (RFC 8747 section 3.1). */

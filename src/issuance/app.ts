@@ -20,6 +20,7 @@ import { oauthBody } from './oauth-errors.js';
 import { oid4vciRoutes } from './oid4vci-routes.js';
 import { portalRoutes } from './portal/portal-routes.js';
 import { publishRoutes } from './publish-routes.js';
+import { walletRoutes } from './wallet-routes.js';
 
 const BODY_TIMEOUT_MS = 10_000;
 
@@ -72,6 +73,7 @@ export async function buildIssuanceApp(o: IssuanceAppOptions): Promise<FastifyIn
   const context: IssuanceContext = { config, store: o.store, publisher: o.publisher, issuer: o.issuer, keys: o.keys, metrics, clock: o.clock };
   await app.register(publishRoutes, context);
   await app.register(oid4vciRoutes, context);
+  await app.register(walletRoutes);
   if (config.admin.token !== null) await app.register(adminRoutes, { ...context, token: config.admin.token, prefix: '/admin/v1' });
   if (config.portal.enabled) await app.register(portalRoutes, { ...context, portalStore: o.portalStore, prefix: '/portal' });
   return app;

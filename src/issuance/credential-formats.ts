@@ -5,6 +5,7 @@
  * `grantedBy` names the configuration its access token was given for.
  */
 import type { JWK } from 'jose';
+import { COMPACT_CREDENTIAL_FORMAT, issueCompactCredential } from '../issuer/compact-credential.js';
 import { issueCredential } from '../issuer/credential.js';
 import type { IssuerKey } from '../issuer/keys.js';
 import { CREDENTIAL_TYP } from '../verify/credential.js';
@@ -33,6 +34,10 @@ export interface CredentialFormat {
 const mlegJwt = (input: IssueInput): string =>
   issueCredential({ issuer: input.issuer, student: input.student, device: input.device, status: input.status, exp: input.exp, iat: input.iat, jti: input.jti });
 
+/** The same credential as COSE_Sign1 bytes, base64url (SPEC 11): its cti is the bytes of the same jti. */
+const mlegCose = (input: IssueInput): string =>
+  issueCompactCredential({ issuer: input.issuer, student: input.student, device: input.device, status: input.status, exp: input.exp, iat: input.iat, jti: input.jti }).toString('base64url');
+
 export const CREDENTIAL_FORMATS: Readonly<Record<string, CredentialFormat>> = {
   mlegitymacja_szkolna: {
     format: CREDENTIAL_TYP,
@@ -48,11 +53,31 @@ export const CREDENTIAL_FORMATS: Readonly<Record<string, CredentialFormat>> = {
     display: { pl: 'mLegitymacja studencka', en: 'Student ID (mLegitymacja studencka)' },
     issue: mlegJwt,
   },
+  // The compact forms: asked for with the access token that gave the first form, and a key proof by the same key.
+  mlegitymacja_szkolna_compact: {
+    format: COMPACT_CREDENTIAL_FORMAT,
+    doc: 'school',
+    grantedBy: 'mlegitymacja_szkolna',
+    display: { pl: 'mLegitymacja szkolna (kod MLEG2)', en: 'School ID (mLegitymacja szkolna), MLEG2 code' },
+    issue: mlegCose,
+  },
+  mlegitymacja_studencka_compact: {
+    format: COMPACT_CREDENTIAL_FORMAT,
+    doc: 'student',
+    grantedBy: 'mlegitymacja_studencka',
+    display: { pl: 'mLegitymacja studencka (kod MLEG2)', en: 'Student ID (mLegitymacja studencka), MLEG2 code' },
+    issue: mlegCose,
+  },
 };
+
+/** Whether `id` is the first form of its document (what offers are made for), not a second form of it. */
+export function isFirstForm(id: string): boolean {
+  return CREDENTIAL_FORMATS[id]?.grantedBy === id;
+}
 
 /** The configuration an offer is made for: the one issuing the student's document in its first format. */
 export function offerConfiguration(doc: 'school' | 'student'): string {
-  return Object.entries(CREDENTIAL_FORMATS).find(([id, f]) => f.doc === doc && f.grantedBy === id)![0];
+  return Object.entries(CREDENTIAL_FORMATS).find(([id, f]) => f.doc === doc && isFirstForm(id))![0];
 }
 
 const CLAIMS: [string[], string, string][] = [

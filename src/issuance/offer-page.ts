@@ -1,14 +1,17 @@
 /**
  * The `https://` form of an offer (`/offer?credential_offer=…`), for a phone whose camera
  * opens web links but has no wallet registered for `openid-credential-offer://`: a small
- * page, Polish first with an English switch, that says what to do and opens the wallet.
+ * page, Polish first with an English switch, that says what to do and opens the wallet:
+ * this service's web wallet (/wallet/, the offer in the fragment, never sent to a server),
+ * or a wallet app registered for openid-credential-offer://.
  * No script, no external assets; its one style sheet is allowed by its hash.
  */
 import { createHash } from 'node:crypto';
-import { CREDENTIAL_FORMATS } from './credential-formats.js';
+import { CREDENTIAL_FORMATS, isFirstForm } from './credential-formats.js';
 import { OFFER_SCHEME, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
 import { escapeHtml as escape } from './html.js';
 import { encodeQueryValue } from './offers.js';
+import { WALLET_PATH } from './wallet-routes.js';
 
 export type Lang = 'pl' | 'en';
 
@@ -16,11 +19,12 @@ const TEXT = {
   pl: {
     title: 'Aktywacja mLegitymacji',
     lead: 'Szkoła przygotowała dla Ciebie',
-    open: 'Otwórz w portfelu',
-    step1: 'Naciśnij przycisk: telefon otworzy aplikację portfela.',
+    open: 'Aktywuj w tym telefonie',
+    openApp: 'Otwórz w aplikacji portfela',
+    step1: 'Naciśnij „Aktywuj w tym telefonie”: otworzy się portfel mLegitymacji w przeglądarce.',
     step2: 'Wpisz w portfelu 8-cyfrowy kod aktywacyjny z sekretariatu szkoły.',
     step3: 'Legitymacja działa potem tylko na tym telefonie.',
-    noWallet: 'Nic się nie dzieje? Zainstaluj aplikację portfela, która obsługuje OpenID4VCI, i zeskanuj kod QR jeszcze raz.',
+    noWallet: 'Masz aplikację portfela, która obsługuje OpenID4VCI? Wybierz „Otwórz w aplikacji portfela”.',
     /** The switch to the other language, in that language. */
     switchTo: 'English',
     bad: 'Ten link nie jest ofertą tej szkoły albo jest niepełny. Poproś sekretariat o nowy.',
@@ -28,11 +32,12 @@ const TEXT = {
   en: {
     title: 'Activate your mLegitymacja',
     lead: 'Your school has prepared',
-    open: 'Open in your wallet',
-    step1: 'Press the button: your phone opens its wallet app.',
+    open: 'Activate on this phone',
+    openApp: 'Open in a wallet app',
+    step1: 'Press "Activate on this phone": the mLegitymacja wallet opens in your browser.',
     step2: 'Type the 8-digit activation code from the school office into the wallet.',
     step3: 'The ID then works on this phone only.',
-    noWallet: 'Nothing happens? Install a wallet app that supports OpenID4VCI and scan the QR code again.',
+    noWallet: 'Have a wallet app that supports OpenID4VCI? Choose "Open in a wallet app".',
     switchTo: 'Polski',
     bad: 'This link is not an offer of this school, or it is incomplete. Ask the school office for a new one.',
   },
@@ -45,7 +50,8 @@ main { max-width: 36rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0.5rem 0 1rem; color: #0b3d91; }
 .doc { font-size: 1.5rem; font-weight: bold; margin: 0 0 1.5rem; }
 .open { display: block; text-align: center; font-size: 1.6rem; font-weight: bold; padding: 1.1rem 1rem; border-radius: 0.75rem; background: #0b3d91; color: #fff; text-decoration: none; }
-.open:focus-visible { outline: 0.25rem solid #f2a900; outline-offset: 0.25rem; }
+.open:focus-visible, .open-app:focus-visible { outline: 0.25rem solid #f2a900; outline-offset: 0.25rem; }
+.open-app { display: block; text-align: center; font-size: 1.25rem; font-weight: bold; margin-top: 0.75rem; padding: 0.8rem 1rem; border-radius: 0.75rem; border: 2px solid #0b3d91; color: #0b3d91; text-decoration: none; }
 ol { padding-left: 1.5rem; margin: 1.5rem 0; }
 li { margin: 0.5rem 0; }
 .note { font-size: 1.05rem; color: #333; }
@@ -68,7 +74,7 @@ export function offeredConfiguration(json: string | undefined, issuerUrl: string
   }
   const o = offer as { credential_issuer?: unknown; credential_configuration_ids?: unknown; grants?: Record<string, { 'pre-authorized_code'?: unknown }> };
   const ids = o.credential_configuration_ids;
-  if (o.credential_issuer !== issuerUrl || !Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string' || !Object.hasOwn(CREDENTIAL_FORMATS, ids[0])) return undefined;
+  if (o.credential_issuer !== issuerUrl || !Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== 'string' || !Object.hasOwn(CREDENTIAL_FORMATS, ids[0]) || !isFirstForm(ids[0])) return undefined;
   return typeof o.grants?.[PRE_AUTHORIZED_GRANT]?.['pre-authorized_code'] === 'string' ? ids[0] : undefined;
 }
 
@@ -82,7 +88,8 @@ export function offerPage(o: { json: string | undefined; configurationId: string
       ? `<p class="bad">${escape(t.bad)}</p>`
       : `<p>${escape(t.lead)}:</p>
 <p class="doc">${escape(CREDENTIAL_FORMATS[o.configurationId]!.display[o.lang])} — ${escape(o.school)}</p>
-<a class="open" href="${escape(`${OFFER_SCHEME}?credential_offer=${encodeQueryValue(o.json)}`)}">${escape(t.open)}</a>
+<a class="open" href="${escape(`${WALLET_PATH}#credential_offer=${encodeQueryValue(o.json)}`)}">${escape(t.open)}</a>
+<a class="open-app" href="${escape(`${OFFER_SCHEME}?credential_offer=${encodeQueryValue(o.json)}`)}">${escape(t.openApp)}</a>
 <ol><li>${escape(t.step1)}</li><li>${escape(t.step2)}</li><li>${escape(t.step3)}</li></ol>
 <p class="note">${escape(t.noWallet)}</p>`;
   return `<!doctype html>

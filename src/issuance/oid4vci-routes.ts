@@ -9,7 +9,7 @@ import { bearerToken } from '../http/bearer-auth.js';
 import { endOfDayInPoland } from '../issuer/valid-until.js';
 import { isPlainObject } from '../jws/compact.js';
 import type { IssuanceContext } from './context.js';
-import { configurationsMetadata, CREDENTIAL_FORMATS } from './credential-formats.js';
+import { configurationsMetadata, CREDENTIAL_FORMATS, isFirstForm } from './credential-formats.js';
 import { checkKeyProof } from './key-proof.js';
 import { checkNonce, newNonce } from './nonces.js';
 import { sendOauthError, type OauthErrorCode } from './oauth-errors.js';
@@ -130,14 +130,15 @@ export const oid4vciRoutes: FastifyPluginAsync<IssuanceContext> = async (app, { 
       const hash = sha256(token);
       const info = await store.accessToken(hash, clock());
       if (info === undefined) return sendOauthError(reply, 401, 'invalid_token', 'unknown access token');
-      if (info.state !== 'usable') return sendOauthError(reply, 401, 'invalid_token', TOKEN_STATES[info.state]);
+      // A used token goes on only to ask for the compact form of what it gave (SPEC 11); the handler sees to that.
+      if (info.state !== 'usable' && info.state !== 'used') return sendOauthError(reply, 401, 'invalid_token', TOKEN_STATES[info.state]);
       request.accessToken = { hash, info };
     });
     credential.post(
       '/credential',
       {
         config: { oauthError: 'invalid_credential_request' },
-        schema: { ...metadata, summary: 'Credential endpoint: one credential for one access token and one jwt key proof', security: [{ accessToken: [] }] },
+        schema: { ...metadata, summary: 'Credential endpoint: one credential for one access token and one jwt key proof (and after it, with the same token and key, its compact form)', security: [{ accessToken: [] }] },
       },
       async (request, reply) => {
         const refuse = (error: OauthErrorCode, description: string) => {
@@ -147,6 +148,9 @@ export const oid4vciRoutes: FastifyPluginAsync<IssuanceContext> = async (app, { 
         };
         const { hash: tokenHash, info } = request.accessToken!;
         const body = request.body;
+        const wanted = isPlainObject(body) && typeof body.credential_configuration_id === 'string' ? body.credential_configuration_id : undefined;
+        const compact = wanted !== undefined && Object.hasOwn(CREDENTIAL_FORMATS, wanted) && !isFirstForm(wanted);
+        if (info.state === 'used' && !compact) return refuse('invalid_token', TOKEN_STATES.used);
         if (!isPlainObject(body)) return refuse('invalid_credential_request', 'the body must be a JSON object');
         if (body.credential_identifier !== undefined) return refuse('invalid_credential_request', 'use credential_configuration_id: this issuer gives no credential identifiers');
         const configurationId = body.credential_configuration_id;
@@ -162,8 +166,40 @@ export const oid4vciRoutes: FastifyPluginAsync<IssuanceContext> = async (app, { 
         if (!checked.ok) return refuse('invalid_proof', checked.reason);
         const nonce = checkNonce(keys.nonce, checked.nonce, now);
         if (!nonce.ok) return refuse('invalid_nonce', nonce.reason);
+        const deviceThumbprint = await calculateJwkThumbprint(checked.jwk);
+        const orgOf = (student: { org: { name: string; id: string } | null }) => student.org ?? defaultOrg({ config, issuer });
+        if (compact) {
+          // The same credential (id, status entry, dates, device) in its second form.
+          const same = await store.compactCredential({ tokenHash, nonceHash: sha256(checked.nonce), now, deviceThumbprint });
+          if (!same.ok) {
+            switch (same.reason) {
+              case 'not_issued':
+                return refuse('invalid_credential_request', `ask for ${format.grantedBy} first: ${configurationId} is its compact form, given after it with the same access token`);
+              case 'other_device':
+                return refuse('invalid_proof', 'the key proof is not by the key the credential of this access token is bound to');
+              case 'not_valid':
+                return refuse('invalid_token', 'the credential of this access token is no longer valid');
+              case 'nonce_used':
+                return refuse('invalid_nonce', 'the nonce was used already; get a new one');
+              default:
+                return refuse('invalid_token', 'the access token has expired or was withdrawn');
+            }
+          }
+          const text = format.issue({
+            issuer,
+            student: { ...same.student, org: orgOf(same.student) },
+            device: checked.jwk,
+            status: { uri: statusListUri(url, same.statusList), idx: same.idx },
+            iat: Math.floor(same.issuedAt / 1000),
+            exp: endOfDayInPoland(same.student.valid_until),
+            jti: same.jti,
+          });
+          metrics.recordCredentialRequest('issued', configurationId);
+          request.log.info({ student: same.student.id, jti: same.jti, configuration: configurationId }, 'compact credential issued');
+          return { credentials: [{ credential: text }] };
+        }
         const jti = newId();
-        const issued = await store.issueCredential({ tokenHash, nonceHash: sha256(checked.nonce), now, jti, deviceThumbprint: await calculateJwkThumbprint(checked.jwk) });
+        const issued = await store.issueCredential({ tokenHash, nonceHash: sha256(checked.nonce), now, jti, deviceThumbprint });
         if (!issued.ok) {
           return issued.reason === 'nonce_used'
             ? refuse('invalid_nonce', 'the nonce was used already; get a new one')
@@ -172,7 +208,7 @@ export const oid4vciRoutes: FastifyPluginAsync<IssuanceContext> = async (app, { 
         const student = issued.student;
         const text = format.issue({
           issuer,
-          student: { ...student, org: student.org ?? defaultOrg({ config, issuer }) },
+          student: { ...student, org: orgOf(student) },
           device: checked.jwk,
           status: { uri: statusListUri(url, issued.statusList), idx: issued.idx },
           iat: Math.floor(now / 1000),

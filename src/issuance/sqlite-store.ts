@@ -17,6 +17,8 @@ import type {
   AccessTokenInfo,
   Actor,
   AuditEntry,
+  CompactIssuance,
+  CompactOutcome,
   CredentialEntry,
   CredentialStatus,
   IssuanceStore,
@@ -283,6 +285,23 @@ export class SqliteStore implements IssuanceStore {
       this.#audit(i.now, 'wallet', 'credential.issue', studentId, { jti: i.jti, offer: token.offer_id, status_list: name, idx });
       for (const c of replaced) this.#audit(i.now, 'wallet', 'credential.revoke', studentId, { jti: c.jti, reason: 'device_replaced' });
       return { ok: true, student: this.#student(studentId)!, statusList: name, idx, replaced: replaced.map((c) => c.jti) };
+    });
+  }
+
+  async compactCredential(i: CompactIssuance): Promise<CompactOutcome> {
+    return this.#tx((): CompactOutcome => {
+      const token = this.#token(i.tokenHash);
+      if (token === undefined || token.cancelled_at !== null || token.expires_at <= i.now) return { ok: false, reason: 'token' };
+      if (token.used_at === null) return { ok: false, reason: 'not_issued' };
+      const c = this.#db.prepare('SELECT jti, status_list, status_idx, status, issued_at, device_thumbprint FROM credentials WHERE offer_id = ?').get(token.offer_id) as
+        | { jti: string; status_list: string; status_idx: number; status: CredentialStatus; issued_at: number; device_thumbprint: string }
+        | undefined;
+      if (c === undefined) return { ok: false, reason: 'not_issued' };
+      if (c.device_thumbprint !== i.deviceThumbprint) return { ok: false, reason: 'other_device' };
+      if (c.status !== 'valid') return { ok: false, reason: 'not_valid' };
+      if (this.#db.prepare('INSERT OR IGNORE INTO used_nonces (nonce_hash, used_at) VALUES (?, ?)').run(i.nonceHash, i.now).changes !== 1) return { ok: false, reason: 'nonce_used' };
+      this.#audit(i.now, 'wallet', 'credential.compact', token.student_id, { jti: c.jti });
+      return { ok: true, student: this.#student(token.student_id)!, jti: c.jti, statusList: c.status_list, idx: c.status_idx, issuedAt: c.issued_at };
     });
   }
 

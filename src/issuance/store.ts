@@ -123,6 +123,19 @@ export type IssueOutcome =
   | { ok: true; student: Student; statusList: string; idx: number; replaced: string[] }
   | { ok: false; reason: 'token' | 'nonce_used' };
 
+/** The second form of a credential already issued (SPEC 11): asked with the access token that gave it, proved by the same device key. */
+export interface CompactIssuance {
+  tokenHash: Buffer;
+  nonceHash: Buffer;
+  now: number;
+  deviceThumbprint: string;
+}
+
+export type CompactOutcome =
+  | { ok: true; student: Student; jti: string; statusList: string; idx: number; issuedAt: number }
+  /** token: expired or withdrawn; not_issued: the token has not given its credential yet; other_device: the proof's key is not the credential's; not_valid: the credential is revoked or suspended. */
+  | { ok: false; reason: 'token' | 'not_issued' | 'other_device' | 'not_valid' | 'nonce_used' };
+
 export interface StatusListEntries {
   name: string;
   bits: 2;
@@ -160,6 +173,8 @@ export interface IssuanceStore {
   accessToken(hash: Buffer, now: number): Promise<AccessTokenInfo | undefined>;
   /** Uses the token and the nonce, allocates a status index, records the credential and revokes the student's earlier ones. */
   issueCredential(issuance: Issuance): Promise<IssueOutcome>;
+  /** The credential the access token gave, for issuing its compact form; uses the nonce (not the token) when it may be. */
+  compactCredential(issuance: CompactIssuance): Promise<CompactOutcome>;
   changeStatus(studentId: string, change: StatusChange, at: number, actor: Actor): Promise<{ ok: true } | Refusal>;
   /** Deletes a student's personal data; their credentials stay in the status lists, revoked. */
   eraseStudent(studentId: string, at: number, actor: Actor): Promise<{ ok: true } | Refusal>;

@@ -25,7 +25,7 @@ export interface CompactCredentialOptions extends Omit<CredentialOptions, 'heade
 }
 
 /** The credential format the issuing service names for `<id>_compact` (SPEC 11). */
-export const COMPACT_CREDENTIAL_FORMAT = 'mleg+cose';
+export { COMPACT_CREDENTIAL_FORMAT } from '../oid4vci/protocol.js';
 
 /** Bytes of a default credential id: 64 random bits, unique enough per issuer, 11 characters as a jti. */
 const CTI_BYTES = 8;

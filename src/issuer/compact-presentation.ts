@@ -2,16 +2,16 @@
  * What the phone does every few seconds, in the MLEG2 form (SPEC 11): the credential's
  * COSE_Sign1 and a fresh proof, one CBOR array, base45 → QR text. The proof carries no
  * hash of the credential: it signs with external_aad = SHA-256 of the credential's bytes.
+ * In Node, synchronously; the header and claims are src/wallet/compact-presentation.ts's.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { encodeBase45 } from '../cose/base45.js';
 import { encodeCbor, type CborInput, type CborKey } from '../cose/cbor.js';
-import { COSE_ALG } from '../cose/cose-key.js';
 import { encodeArrayOf, signCoseSign1 } from '../cose/cose-sign1.js';
-import { CLAIM, HEADER } from '../cose/cwt.js';
 import { COMPACT_PREFIX } from '../verify/payload.js';
 import { ctiOf, merge } from './compact-credential.js';
 import type { SigningKey } from './keys.js';
+import { compactProofClaims, compactProofHeader } from '../wallet/compact-presentation.js';
 
 export interface CompactProofOptions {
   /** Presentation time, seconds since the epoch (default: now). */
@@ -28,17 +28,11 @@ export interface CompactProofOptions {
 }
 
 export function makeCompactProof(credential: Buffer, device: SigningKey, o: CompactProofOptions = {}): Buffer {
-  const claims = merge(
-    new Map<CborKey, CborInput>([
-      [CLAIM.iat, o.iat ?? Math.floor(Date.now() / 1000)],
-      [CLAIM.cti, o.jti === undefined ? randomBytes(16) : ctiOf(o.jti, 16, 32)],
-    ]),
-    o.claims,
-  );
+  const claims = merge(compactProofClaims(o.iat ?? Math.floor(Date.now() / 1000), o.jti === undefined ? randomBytes(16) : ctiOf(o.jti, 16, 32)), o.claims);
   return signCoseSign1({
     alg: device.alg,
     key: device.key,
-    protectedHeader: merge(new Map<CborKey, CborInput>([[HEADER.alg, COSE_ALG[device.alg]]]), o.header),
+    protectedHeader: merge(compactProofHeader(device.alg), o.header),
     ...(o.unprotected !== undefined ? { unprotected: o.unprotected } : {}),
     payload: encodeCbor(claims),
     externalAad: o.externalAad ?? createHash('sha256').update(credential).digest(),

@@ -1,10 +1,10 @@
-/** What the phone does every few seconds (SPEC 1 and 3): credential + fresh device proof → QR text. */
+/** What the phone does every few seconds (SPEC 1 and 3): credential + fresh device proof → QR text, in Node (synchronous; the header and claims of src/wallet/presentation.ts). */
 import { randomBytes } from 'node:crypto';
 import { PREFIX } from '../verify/payload.js';
 import { credentialHash } from '../verify/credential.js';
-import { PROOF_TYP } from '../verify/proof.js';
 import type { SigningKey } from './keys.js';
 import { signJwt } from './jwt.js';
+import { proofClaims, proofHeader } from '../wallet/presentation.js';
 
 export interface ProofOptions {
   /** Presentation time, seconds since the epoch (default: now). */
@@ -15,11 +15,9 @@ export interface ProofOptions {
 }
 
 export function makeProof(credential: string, device: SigningKey, o: ProofOptions = {}): string {
-  const header = { alg: device.alg, typ: PROOF_TYP, ...o.header };
+  const header = { ...proofHeader(device.alg), ...o.header };
   const claims = {
-    iat: o.iat ?? Math.floor(Date.now() / 1000),
-    jti: o.jti ?? randomBytes(16).toString('base64url'),
-    cred: credentialHash(credential),
+    ...proofClaims(credentialHash(credential), { iat: o.iat ?? Math.floor(Date.now() / 1000), jti: o.jti ?? randomBytes(16).toString('base64url') }),
     ...o.claims,
   };
   return signJwt(header, claims, device.key);

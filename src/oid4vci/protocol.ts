@@ -6,3 +6,6 @@ export const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-author
 export const OFFER_SCHEME = 'openid-credential-offer://';
 /** The `typ` of a `jwt` key proof (Appendix F.1). */
 export const KEY_PROOF_TYP = 'openid4vci-proof+jwt';
+/** This project's credential format of the compact form (SPEC 11), and its configuration id beside `<id>`. */
+export const COMPACT_CREDENTIAL_FORMAT = 'mleg+cose';
+export const compactConfigurationId = (id: string): string => `${id}_compact`;

@@ -4,6 +4,7 @@
  * exchange, the body read up to a size bound.
  */
 import { MlegError } from '../errors.js';
+import { STATUS_LIST_MEDIA_TYPE } from './token-status-list.js';
 
 export interface FetchLimits {
   allowHttp: boolean;
@@ -23,7 +24,7 @@ export class StatusFetchError extends MlegError {
   }
 }
 
-export const STATUS_LIST_MEDIA_TYPE = 'application/statuslist+jwt';
+export { STATUS_LIST_MEDIA_TYPE };
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Why `uri` may not be fetched under `allowHttp`, or undefined when it may. */

@@ -4,15 +4,12 @@
  */
 import { inflateSync } from 'node:zlib';
 import { isBase64url, type Parsed } from '../jws/compact.js';
+import type { StatusBits } from './token-status-list.js';
 
-export type StatusBits = 1 | 2 | 4 | 8;
+export { entryCount, isStatusBits, statusAt, type StatusBits } from './token-status-list.js';
 
 /** Output cap for inflating one list: 16 MiB is 134 million 1-bit entries. */
 export const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
-
-export function isStatusBits(value: unknown): value is StatusBits {
-  return value === 1 || value === 2 || value === 4 || value === 8;
-}
 
 export function inflateStatusList(lst: string, maxBytes = MAX_INFLATED_BYTES): Parsed<Uint8Array> {
   if (!isBase64url(lst) || lst.length === 0) return { ok: false, reason: '"lst" is not base64url' };
@@ -33,17 +30,6 @@ export function inflateStatusList(lst: string, maxBytes = MAX_INFLATED_BYTES): P
 function ownBytes(out: Buffer): Uint8Array {
   const tight = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength && out.buffer instanceof ArrayBuffer;
   return tight ? new Uint8Array(out.buffer) : new Uint8Array(out);
-}
-
-export function entryCount(bytes: Uint8Array, bits: StatusBits): number {
-  return (bytes.length * 8) / bits;
-}
-
-/** The status value at `idx`, or undefined past the end of the list. */
-export function statusAt(bytes: Uint8Array, bits: StatusBits, idx: number): number | undefined {
-  if (!Number.isSafeInteger(idx) || idx < 0 || idx >= entryCount(bytes, bits)) return undefined;
-  const bit = idx * bits;
-  return (bytes[bit >> 3]! >> (bit & 7)) & ((1 << bits) - 1);
 }
 
 /** Inverse of statusAt, for issuing: values → bytes (not compressed). */

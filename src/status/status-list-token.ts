@@ -7,9 +7,10 @@ import { KEY_CHOOSING_HEADERS, firstPresent, isPlainObject, parseCompactJws, typ
 import { verifySignature } from '../jws/signature.js';
 import type { TrustedKey, TrustList } from '../trust/trust-list.js';
 import { DATE_SECONDS, isDateSeconds } from '../verify/claims.js';
+import { STATUS_LIST_TYP } from './token-status-list.js';
 import { entryCount, inflateStatusList, isStatusBits, MAX_INFLATED_BYTES, type StatusBits } from './status-bits.js';
 
-export const STATUS_LIST_TYP = 'statuslist+jwt';
+export { STATUS_LIST_TYP };
 
 export interface StatusList {
   uri: string;

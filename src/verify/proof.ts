@@ -3,8 +3,8 @@ import { firstPresent, type CompactJws, type Parsed } from '../jws/compact.js';
 import { verifySignature } from '../jws/signature.js';
 import { DATE_SECONDS, isDateSeconds } from './claims.js';
 import type { VerifiedCredential } from './credential.js';
+import { PROOF_TYP } from './proof-typ.js';
 
-export const PROOF_TYP = 'mleg-kb+jwt';
 const PROOF_FORBIDDEN_HEADERS = ['kid', 'jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64'] as const;
 const PROOF_JTI = /^[A-Za-z0-9_-]{16,64}$/;
 

@@ -8,15 +8,16 @@
 import type { JWK } from 'jose';
 import { MlegError } from '../errors.js';
 import { isLoopbackHost } from '../http/security-headers.js';
-import { KEY_PROOF_TYP, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
+import { base64url, base64urlJson, fromBase64url, jwsPayload } from '../jws/base64url.js';
+import { COMPACT_CREDENTIAL_FORMAT, compactConfigurationId, KEY_PROOF_TYP, PRE_AUTHORIZED_GRANT } from '../oid4vci/protocol.js';
 const TIMEOUT_MS = 15_000;
 
 /** The device key, as the wallet holds it: its public JWK and a way to sign with it. */
 export interface ProofSigner {
   alg: 'ES256' | 'EdDSA';
   publicJwk: JWK;
-  /** The JWS signature (ES256 as r‖s, 64 bytes) of the ASCII signing input. */
-  sign(signingInput: string): Promise<Uint8Array> | Uint8Array;
+  /** The signature (ES256 as r‖s, 64 bytes) of a JWS's ASCII signing input, or of a COSE Sig_structure's bytes. */
+  sign(signingInput: string | Uint8Array): Promise<Uint8Array> | Uint8Array;
 }
 
 export interface Offer {
@@ -31,6 +32,8 @@ export interface Activated {
   configurationId: string;
   format: string;
   issuer: string;
+  /** The same credential in the compact form (SPEC 11: COSE_Sign1 bytes, base64url), when asked for and the issuer gave it. */
+  compact?: string;
 }
 
 export interface ActivateOptions {
@@ -40,6 +43,8 @@ export interface ActivateOptions {
   fetch?: typeof fetch;
   /** Seconds since the epoch (default: now). */
   now?: () => number;
+  /** Also ask for the compact form (`<id>_compact`, SPEC 11) when the issuer lists it. */
+  compact?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -109,21 +114,65 @@ export async function activate(o: ActivateOptions): Promise<Activated> {
   if (typeof token.body.access_token !== 'string') throw refused('the token answer has no access_token');
   const accessToken = token.body.access_token;
 
+  const credential = await requestCredential(fetchFn, o, { credentialEndpoint, nonceEndpoint, accessToken, issuer: offer.issuer, configurationId: offer.configurationId }, now);
+  if (typeof credential !== 'string') throw refused('the credential answer holds no credential');
+  checkBinding(credential, o.signer.publicJwk);
+  const got: Activated = { credential, configurationId: offer.configurationId, format: String(configuration.format), issuer: offer.issuer };
+
+  // The compact form: the same access token and a key proof by the same key (SPEC 11). The first
+  // form is issued and the offer used already: a refusal or a lost connection here leaves MLEG1.
+  const compactId = compactConfigurationId(offer.configurationId);
+  const compactConfiguration = isObject(metadata.credential_configurations_supported) ? metadata.credential_configurations_supported[compactId] : undefined;
+  if (o.compact === true && isObject(compactConfiguration) && compactConfiguration.format === COMPACT_CREDENTIAL_FORMAT) {
+    try {
+      const compact = await requestCredential(fetchFn, o, { credentialEndpoint, nonceEndpoint, accessToken, issuer: offer.issuer, configurationId: compactId }, now);
+      if (typeof compact === 'string' && isCoseSign1(compact)) got.compact = compact;
+    } catch (err) {
+      if (!(err instanceof MlegError)) throw err;
+    }
+  }
+  return got;
+}
+
+interface CredentialRequest {
+  credentialEndpoint: string;
+  nonceEndpoint: string | undefined;
+  accessToken: string;
+  issuer: string;
+  configurationId: string;
+}
+
+/** One credential request (nonce, key proof, credential); what the answer's first credential is. */
+async function requestCredential(fetchFn: typeof fetch, o: ActivateOptions, r: CredentialRequest, now: () => number): Promise<unknown> {
   // A nonce may be refused (too old, or used by another request); one more try with a fresh one.
   for (let attempt = 1; ; attempt++) {
-    const nonce = nonceEndpoint === undefined ? undefined : await getNonce(fetchFn, nonceEndpoint);
-    const proof = await keyProof(o.signer, offer.issuer, now(), nonce);
-    const answer = await call(fetchFn, credentialEndpoint, {
+    const nonce = r.nonceEndpoint === undefined ? undefined : await getNonce(fetchFn, r.nonceEndpoint);
+    const proof = await keyProof(o.signer, r.issuer, now(), nonce);
+    const answer = await call(fetchFn, r.credentialEndpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify({ credential_configuration_id: offer.configurationId, proofs: { jwt: [proof] } }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${r.accessToken}` },
+      body: JSON.stringify({ credential_configuration_id: r.configurationId, proofs: { jwt: [proof] } }),
     });
     if (answer.status === 400 && answer.body.error === 'invalid_nonce' && attempt === 1) continue;
     if (answer.status !== 200) throw refused(`the credential request was refused: ${describe(answer.body, answer.status)}`);
     const first = Array.isArray(answer.body.credentials) ? answer.body.credentials[0] : undefined;
-    if (!isObject(first) || typeof first.credential !== 'string') throw refused('the credential answer holds no credential');
-    checkBinding(first.credential, o.signer.publicJwk);
-    return { credential: first.credential, configurationId: offer.configurationId, format: String(configuration.format), issuer: offer.issuer };
+    return isObject(first) ? first.credential : undefined;
+  }
+}
+
+/**
+ * Whether `text` is base64url of a COSE_Sign1 (an array of four, tag 18 or not). Its binding
+ * is the issuer's to check (it gives this form only for a key proof by the key the first
+ * form is bound to); a browser has no CBOR reader here, and a wrong one would only be
+ * refused at the gate, with the MLEG1 form still held.
+ */
+function isCoseSign1(text: string): boolean {
+  try {
+    const bytes = fromBase64url(text);
+    const at = bytes[0] === 0xd2 ? 1 : 0;
+    return bytes.length > 4 + at && bytes[at] === 0x84;
+  } catch {
+    return false;
   }
 }
 
@@ -149,17 +198,18 @@ async function getNonce(fetchFn: typeof fetch, url: string): Promise<string> {
 
 function tokenError(body: Json, status: number): MlegError {
   const attemptsLeft = typeof body.attempts_left === 'number' ? body.attempts_left : undefined;
-  switch (body.mleg_reason) {
+  const reason = body.mleg_reason;
+  switch (reason) {
     case 'wrong_tx_code':
-      return new MlegError('ACTIVATION_CODE_WRONG', `wrong activation code${attemptsLeft === undefined ? '' : ` (${attemptsLeft} ${attemptsLeft === 1 ? 'try' : 'tries'} left)`}`);
+      return new MlegError('ACTIVATION_CODE_WRONG', `wrong activation code${attemptsLeft === undefined ? '' : ` (${attemptsLeft} ${attemptsLeft === 1 ? 'try' : 'tries'} left)`}`, attemptsLeft === undefined ? {} : { details: { attemptsLeft } });
     case 'locked':
       return new MlegError('OFFER_LOCKED', 'the offer is locked after too many wrong activation codes; ask the school for a new one');
     case 'expired':
-      return new MlegError('OFFER_EXPIRED', 'the offer has expired; ask the school for a new one');
+      return new MlegError('OFFER_EXPIRED', 'the offer has expired; ask the school for a new one', { details: { reason } });
     case 'used':
     case 'cancelled':
     case 'unknown':
-      return new MlegError('OFFER_EXPIRED', `the offer is no longer valid (${body.mleg_reason === 'used' ? 'used already' : body.mleg_reason === 'cancelled' ? 'replaced or withdrawn by the school' : 'unknown to the issuer'}); ask the school for a new one`);
+      return new MlegError('OFFER_EXPIRED', `the offer is no longer valid (${reason === 'used' ? 'used already' : reason === 'cancelled' ? 'replaced or withdrawn by the school' : 'unknown to the issuer'}); ask the school for a new one`, { details: { reason } });
     default:
       return body.error === 'invalid_grant'
         ? new MlegError('OFFER_EXPIRED', `the offer or the activation code was refused (${describe(body, status)}); check the code, or ask the school for a new offer`)
@@ -169,20 +219,14 @@ function tokenError(body: Json, status: number): MlegError {
 
 /** The credential's `cnf.jwk` must be this device's key. */
 function checkBinding(credential: string, jwk: JWK): void {
-  const parts = credential.split('.');
-  let claims: unknown;
-  try {
-    claims = parts.length === 3 ? JSON.parse(fromBase64url(parts[1]!)) : undefined;
-  } catch {
-    claims = undefined;
-  }
-  const cnf = isObject(claims) && isObject(claims.cnf) && isObject(claims.cnf.jwk) ? claims.cnf.jwk : undefined;
+  const claims = jwsPayload(credential);
+  const cnf = claims !== undefined && isObject(claims.cnf) && isObject(claims.cnf.jwk) ? claims.cnf.jwk : undefined;
   if (cnf === undefined) throw refused('the credential is not a JWT with cnf.jwk');
   if (cnf.kty !== jwk.kty || cnf.crv !== jwk.crv || cnf.x !== jwk.x || cnf.y !== jwk.y) throw refused('the credential is bound to another key than this device\'s');
 }
 
 /** RFC 8414 / OpenID4VCI §12.2.2: the well-known path goes between the host and the path. */
-function wellKnown(base: string, name: string): string {
+export function wellKnown(base: string, name: string): string {
   const url = new URL(base);
   const path = url.pathname === '/' ? '' : url.pathname;
   return `${url.origin}/.well-known/${name}${path}`;
@@ -241,19 +285,4 @@ const refused = (why: string) => new MlegError('ISSUER_REFUSED', `the issuing se
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function base64urlJson(value: unknown): string {
-  return base64url(new TextEncoder().encode(JSON.stringify(value)));
-}
-
-function fromBase64url(text: string): string {
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }

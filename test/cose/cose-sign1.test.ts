@@ -8,6 +8,7 @@ import t from 'tap';
 import { encodeCbor, CborReader } from '../../src/cose/cbor.js';
 import { coseKeyFromJwk, importCoseKey, jwkFromCoseKey } from '../../src/cose/cose-key.js';
 import { readCoseSign1, sigStructure, signCoseSign1 } from '../../src/cose/cose-sign1.js';
+import { sigStructureBytes } from '../../src/cose/cose-sign1-build.js';
 import { verifySignature } from '../../src/jws/signature.js';
 import { makeDevice } from '../helpers/world.js';
 
@@ -59,5 +60,6 @@ t.test('the Sig_structure is the CBOR array ["Signature1", protected, aad, paylo
   for (const n of [0, 5, 23, 24, 255, 256, 1000, 65535, 65536]) {
     const [p, a, y] = [randomBytes(n % 30), randomBytes(n % 40), randomBytes(n)];
     t.ok(sigStructure(p, a, y).equals(encodeCbor(['Signature1', p, a, y])), `payload of ${n} bytes`);
+    t.ok(sigStructure(p, a, y).equals(sigStructureBytes(p, a, y)), `and the browser-safe writer's (the web wallet signs those), ${n} bytes`);
   }
 });

@@ -29,11 +29,12 @@ const ARGS = [
   '--disable-sync',
 ];
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium flags (a fake camera, say). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: the display tests need Debian's chromium (apt-get install chromium; .ci/run installs it)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30000 });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs], timeout: 30000 });
 }
 
 /** A screen as on site: 1280×720, Polish locale, Warsaw time (or the size and clock zone given). */

@@ -1,4 +1,4 @@
-/** WCAG contrast of what a page in Chromium shows: an element's text colour against the first opaque background behind it. */
+/** WCAG 2.1 contrast in pages under test: the ratio of two CSS colours, the colours an element is drawn in, and an element's text against the first opaque background behind it. */
 import type { Page } from 'playwright-core';
 
 /** WCAG 2.1 contrast ratio of two CSS rgb() colours. */

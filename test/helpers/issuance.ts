@@ -18,6 +18,7 @@ import { createSignature } from '../../src/jws/signature.js';
 import { KEY_PROOF_TYP, PRE_AUTHORIZED_GRANT } from '../../src/oid4vci/protocol.js';
 import type { ProofSigner } from '../../src/wallet/oid4vci-client.js';
 import { captureLog } from './log.js';
+import { startService, type TestService } from './service.js';
 import { ISSUANCE_STUDENT } from './holders.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -207,4 +208,12 @@ export function signerOf(device: SigningKey): ProofSigner {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function claimsOf(jwt: string): any {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
+}
+
+/** A running verifier configured only from what `issuer` publishes: its trust list as `trust.file`; it fetches the status lists itself (over http). */
+export async function verifierOf(issuer: TestIssuer, config: Record<string, unknown> = {}): Promise<TestService> {
+  return startService({
+    files: { 'issuer-trust.json': await (await fetch(`${issuer.url}/trust-list.json`)).text() },
+    config: { trust: { file: 'issuer-trust.json' }, status: { allowHttp: true }, workers: 1, ...config },
+  });
 }

@@ -31,10 +31,12 @@ t.test('the offer page on a phone: Polish, the wallet link, the English switch',
   t.equal(await page.textContent('h1'), 'Aktywacja mLegitymacji');
   t.match(await page.textContent('main'), /mLegitymacja szkolna — Szkoła Testowa nr 1/);
   t.match(await page.textContent('main'), /8-cyfrowy kod aktywacyjny/);
-  const open = page.getByRole('link', { name: 'Otwórz w portfelu' });
-  t.equal(await open.getAttribute('href'), offer.offer, 'the wallet link is the offer itself');
+  const inBrowser = page.getByRole('link', { name: 'Aktywuj w tym telefonie' });
+  t.equal(await inBrowser.getAttribute('href'), `/wallet/#${new URL(offer.offer).search.slice(1)}`, 'the web wallet link carries the offer in its fragment');
+  const open = page.getByRole('link', { name: 'Otwórz w aplikacji portfela' });
+  t.equal(await open.getAttribute('href'), offer.offer, 'the wallet app link is the offer itself');
   await page.keyboard.press('Tab');
-  t.equal(await page.evaluate('document.activeElement.textContent'), 'Otwórz w portfelu', 'the first Tab reaches the wallet link');
+  t.equal(await page.evaluate('document.activeElement.textContent'), 'Aktywuj w tym telefonie', 'the first Tab reaches the web wallet link');
   const button = await colours(page, 'a.open');
   t.ok(contrast(button.color, button.background) >= 4.5, `button contrast ${contrast(button.color, button.background).toFixed(1)}:1`);
   const text = await colours(page, 'li');
@@ -46,7 +48,8 @@ t.test('the offer page on a phone: Polish, the wallet link, the English switch',
   await page.getByRole('link', { name: 'English' }).click();
   await page.waitForSelector('html[lang="en"]');
   t.equal(await page.textContent('h1'), 'Activate your mLegitymacja');
-  t.equal(await page.getByRole('link', { name: 'Open in your wallet' }).getAttribute('href'), offer.offer, 'the same offer in English');
+  t.equal(await page.getByRole('link', { name: 'Open in a wallet app' }).getAttribute('href'), offer.offer, 'the same offer in English');
+  t.ok(await page.getByRole('link', { name: 'Activate on this phone' }).isVisible());
   t.ok(await page.getByRole('link', { name: 'Polski' }).isVisible(), 'and back');
   await screenshot(page, 'offer-en');
   t.same(errors, [], 'no console errors, no CSP violations');

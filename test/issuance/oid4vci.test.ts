@@ -47,10 +47,10 @@ t.test('issuer and authorization-server metadata', async (t) => {
   t.match(res.headers.get('content-type'), /^application\/json/);
   const m = await json(res);
   t.match(m, { credential_issuer: s.url, credential_endpoint: `${s.url}/credential`, nonce_endpoint: `${s.url}/nonce` });
-  t.same(Object.keys(m.credential_configurations_supported), ['mlegitymacja_szkolna', 'mlegitymacja_studencka']);
-  for (const id of ['mlegitymacja_szkolna', 'mlegitymacja_studencka']) {
+  t.same(Object.keys(m.credential_configurations_supported), ['mlegitymacja_szkolna', 'mlegitymacja_studencka', 'mlegitymacja_szkolna_compact', 'mlegitymacja_studencka_compact'], 'each document, and its compact form beside it (SPEC 11)');
+  for (const id of ['mlegitymacja_szkolna', 'mlegitymacja_studencka', 'mlegitymacja_szkolna_compact', 'mlegitymacja_studencka_compact']) {
     t.match(m.credential_configurations_supported[id], {
-      format: 'mleg+jwt',
+      format: id.endsWith('_compact') ? 'mleg+cose' : 'mleg+jwt',
       cryptographic_binding_methods_supported: ['jwk'],
       proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256', 'EdDSA'] } },
       credential_signing_alg_values_supported: ['ES256'],

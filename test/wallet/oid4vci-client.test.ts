@@ -2,18 +2,20 @@
  * The wallet's OpenID4VCI client against issuers that misbehave: a lying one (another
  * issuer in its metadata, a credential bound to someone else's key), a broken one (HTML
  * instead of JSON), one that refuses the first nonce, one that gives its offer by reference,
- * and offers it must refuse before any request. A real HTTP server plays each part.
+ * one that offers the compact form (SPEC 11) and gives it, refuses it, sends something
+ * else or drops the connection, and offers it must refuse before any request. A real HTTP server plays each part.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
+import { issueCompactCredential } from '../../src/issuer/compact-credential.js';
 import { issueCredential } from '../../src/issuer/credential.js';
 import { PRE_AUTHORIZED_GRANT } from '../../src/oid4vci/protocol.js';
 import { activate, readOffer } from '../../src/wallet/oid4vci-client.js';
 import { signerOf } from '../helpers/issuance.js';
 import { makeDevice, makeIssuer, STUDENT } from '../helpers/world.js';
 
-type Mode = 'honest' | 'other-issuer' | 'other-key' | 'html-token' | 'nonce-once' | 'no-credential';
+type Mode = 'honest' | 'other-issuer' | 'other-key' | 'html-token' | 'nonce-once' | 'no-credential' | 'compact' | 'compact-refused' | 'compact-garbage' | 'compact-dropped';
 
 const device = makeDevice();
 const issuerKey = makeIssuer();
@@ -35,7 +37,10 @@ async function fakeIssuer(mode: Mode) {
             credential_issuer: mode === 'other-issuer' ? 'https://elsewhere.example' : url,
             credential_endpoint: `${url}/credential`,
             nonce_endpoint: `${url}/nonce`,
-            credential_configurations_supported: { mlegitymacja_szkolna: { format: 'mleg+jwt' } },
+            credential_configurations_supported: {
+              mlegitymacja_szkolna: { format: 'mleg+jwt' },
+              ...(mode.startsWith('compact') ? { mlegitymacja_szkolna_compact: { format: 'mleg+cose' } } : {}),
+            },
           });
         case '/.well-known/oauth-authorization-server':
           return json(200, { issuer: url, token_endpoint: `${url}/token` });
@@ -47,7 +52,14 @@ async function fakeIssuer(mode: Mode) {
         case '/nonce':
           return json(200, { c_nonce: `n-${++nonces}` });
         case '/credential': {
-          const { proofs } = JSON.parse(body) as { proofs: { jwt: string[] } };
+          const { proofs, credential_configuration_id: wanted } = JSON.parse(body) as { proofs: { jwt: string[] }; credential_configuration_id: string };
+          requests.push(`credential ${wanted}`);
+          if (wanted === 'mlegitymacja_szkolna_compact') {
+            if (mode === 'compact-refused') return json(400, { error: 'invalid_credential_request', error_description: 'not today' });
+            if (mode === 'compact-dropped') return req.socket.destroy();
+            const cose = mode === 'compact-garbage' ? Buffer.from('{"not":"cose"}') : issueCompactCredential({ issuer: issuerKey, student: STUDENT, device: device.publicJwk, status: { uri: `${url}/status/1`, idx: 0 }, exp: 2_000_000_000 });
+            return json(200, { credentials: [{ credential: cose.toString('base64url') }] });
+          }
           const proofNonce = JSON.parse(Buffer.from(proofs.jwt[0]!.split('.')[1]!, 'base64url').toString()).nonce;
           if (mode === 'nonce-once' && proofNonce === 'n-1') return json(400, { error: 'invalid_nonce', error_description: 'stale' });
           if (mode === 'no-credential') return json(200, { transaction_id: 'later', interval: 5 });
@@ -70,10 +82,10 @@ async function fakeIssuer(mode: Mode) {
   return { url, link, requests, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-const run = async (mode: Mode, o: { link?: (f: Awaited<ReturnType<typeof fakeIssuer>>) => string } = {}) => {
+const run = async (mode: Mode, o: { link?: (f: Awaited<ReturnType<typeof fakeIssuer>>) => string; compact?: boolean } = {}) => {
   const f = await fakeIssuer(mode);
   try {
-    const result = await activate({ offer: o.link?.(f) ?? f.link, txCode: '12345678', signer: signerOf(device) }).catch((err: unknown) => err);
+    const result = await activate({ offer: o.link?.(f) ?? f.link, txCode: '12345678', signer: signerOf(device), ...(o.compact !== undefined ? { compact: o.compact } : {}) }).catch((err: unknown) => err);
     return { result, requests: f.requests };
   } finally {
     await f.close();
@@ -102,6 +114,29 @@ t.test('a refused nonce is retried once with a fresh one', async (t) => {
   t.match(result, { credential: /^eyJ/ });
   t.equal(requests.filter((r) => r === 'POST /nonce').length, 2);
   t.equal(requests.filter((r) => r === 'POST /credential').length, 2);
+});
+
+t.test('the compact form: asked for with the same token after the first form, when the issuer lists it; a refusal or a lost answer leaves the first form', async (t) => {
+  const given = await run('compact', { compact: true });
+  t.match(given.result, { credential: /^eyJ/, compact: /^[A-Za-z0-9_-]+$/ });
+  t.same(given.requests.filter((r) => r.startsWith('credential ')), ['credential mlegitymacja_szkolna', 'credential mlegitymacja_szkolna_compact'], 'the first form, then the compact one');
+  t.equal(given.requests.filter((r) => r === 'POST /nonce').length, 2, 'a fresh nonce for each key proof');
+  t.equal(given.requests.filter((r) => r === 'POST /token').length, 1, 'one access token for both');
+
+  const notAsked = await run('compact');
+  t.equal((notAsked.result as { compact?: string }).compact, undefined, 'not asked for: not fetched');
+  t.notOk(notAsked.requests.includes('credential mlegitymacja_szkolna_compact'));
+  const notListed = await run('honest', { compact: true });
+  t.match(notListed.result, { credential: /^eyJ/ });
+  t.equal((notListed.result as { compact?: string }).compact, undefined, 'an issuer without the compact form: MLEG1 only');
+  t.notOk(notListed.requests.includes('credential mlegitymacja_szkolna_compact'), 'and nothing asked of it');
+
+  for (const mode of ['compact-refused', 'compact-garbage', 'compact-dropped'] as const) {
+    const { result, requests } = await run(mode, { compact: true });
+    t.match(result, { credential: /^eyJ/ }, `${mode}: activated with the first form`);
+    t.equal((result as { compact?: string }).compact, undefined, `${mode}: no compact form kept`);
+    t.ok(requests.includes('credential mlegitymacja_szkolna_compact'), `${mode}: it was asked for`);
+  }
 });
 
 t.test('offers refused before any request', async (t) => {

@@ -24,10 +24,16 @@ const READER_OPTIONS: ReaderOptions = {
 /** The path of the package's own `zxing_reader.wasm`. */
 export const ZXING_WASM_FILE = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
 
-export async function createZxingWasmDecoder(): Promise<QrDecoder> {
+/** The package's `.wasm`, checked against the hash the installed zxing-wasm names (the web wallet serves it too). */
+export function readZxingWasm(): Buffer {
   const binary = readFileSync(ZXING_WASM_FILE);
   const sha256 = createHash('sha256').update(binary).digest('hex');
   if (sha256 !== ZXING_WASM_SHA256) throw new MlegError('INSTALL_BROKEN', `${ZXING_WASM_FILE} does not belong to the installed zxing-wasm (SHA-256 ${sha256})`);
+  return binary;
+}
+
+export async function createZxingWasmDecoder(): Promise<QrDecoder> {
+  const binary = readZxingWasm();
   const wasmBinary = binary.buffer.slice(binary.byteOffset, binary.byteOffset + binary.byteLength);
   await prepareZXingModule({
     overrides: {
