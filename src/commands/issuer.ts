@@ -5,20 +5,21 @@ import type { JWK } from 'jose';
 import { isStatusBits } from '../status/status-bits.js';
 import { createIssuerDir, issueRecords, publishStatusList, setStatuses, type IssueFormat } from '../issuer/issuer-dir.js';
 import { readRecords } from '../issuer/records.js';
-import { backupDatabase } from '../issuance/backup.js';
 import { loadIssuanceConfig } from '../issuance/config.js';
-import { operatorCommand } from './issuer-operator.js';
-import { issuerServe } from './issuer-serve.js';
 import { algOption, integerOption, parseCommand, required, UsageError } from './usage.js';
 
-export function issuerCommand([sub, ...args]: string[]): number | Promise<number | undefined> {
+/**
+ * The service, the database and the operators' commands are imported when asked for: the
+ * issuing tools below start without Fastify or SQLite.
+ */
+export async function issuerCommand([sub, ...args]: string[]): Promise<number | undefined> {
   switch (sub) {
     case 'serve':
-      return issuerServe(args); // keeps running
+      return (await import('./issuer-serve.js')).issuerServe(args); // keeps running
     case 'backup':
       return backup(args);
     case 'operator':
-      return operatorCommand(args);
+      return (await import('./issuer-operator.js')).operatorCommand(args);
     case 'keygen':
       return keygen(args);
     case 'issue':
@@ -36,6 +37,7 @@ async function backup(args: string[]): Promise<number> {
   const { values: v } = parseCommand(args, { config: { type: 'string', short: 'c' }, out: { type: 'string' } });
   const config = loadIssuanceConfig(required(v.config, '--config'));
   const out = required(v.out, '--out');
+  const { backupDatabase } = await import('../issuance/backup.js');
   const { pages } = await backupDatabase(config.database.file, out);
   process.stderr.write(`${config.database.file} backed up to ${out} (${pages} pages, mode 0600); keep it as safe as the database: it holds the students' records\n`);
   return 0;

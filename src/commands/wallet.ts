@@ -8,10 +8,8 @@ import { readCompactCredential } from '../issuer/compact-credential.js';
 import { makeCompactPresentation } from '../issuer/compact-presentation.js';
 import { generateKeyPairJwk, signingKeyFromJwk, writePrivateKeyFile, type SigningKey } from '../issuer/keys.js';
 import { createSignature } from '../jws/signature.js';
-import { ImageDecoder } from '../scan/image/decode-image.js';
 import { activate } from '../wallet/oid4vci-client.js';
 import { makePresentation } from '../issuer/presentation.js';
-import { qrForTerminal, writeQrPng } from '../issuer/qr.js';
 import { algOption, formatOption, parseCommand, required, UsageError } from './usage.js';
 
 /** The terminal width `--qr -` draws within. */
@@ -39,14 +37,15 @@ export async function walletCommand([sub, ...args]: string[]): Promise<number> {
     }
     const device = readDeviceKey(required(v.key, '--key'));
     const payload = credential.format === 'mleg1' ? makePresentation(credential.text, device) : makeCompactPresentation(credential.bytes, device);
+    // QR drawing (qrcode, PNG) is imported only when a code is to be drawn.
     if (v.qr === '-') {
-      const drawn = qrForTerminal(payload, TERMINAL_COLUMNS);
+      const drawn = (await import('../issuer/qr.js')).qrForTerminal(payload, TERMINAL_COLUMNS);
       process.stdout.write(`${drawn.text}\n`);
       if (drawn.columns > TERMINAL_COLUMNS) {
         const hint = format === 'mleg1' ? '; present with --format mleg2 for a code that fits' : '';
         process.stderr.write(`the QR code (version ${drawn.version}) is ${drawn.columns} columns wide and does not fit a terminal of ${TERMINAL_COLUMNS}${hint}, or draw it with --qr FILE.png\n`);
       }
-    } else if (v.qr !== undefined) await writeQrPng(payload, v.qr);
+    } else if (v.qr !== undefined) await (await import('../issuer/qr.js')).writeQrPng(payload, v.qr);
     process.stdout.write(`${payload}\n`);
     return 0;
   }
@@ -80,6 +79,7 @@ async function offerInPicture(file: string): Promise<string> {
   } catch (err) {
     throw new UsageError(`--qr ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  const { ImageDecoder } = await import('../scan/image/decode-image.js');
   const images = new ImageDecoder(applySchema(IMAGE_SCHEMA, {}, 'image', { source: 'defaults', resolvePath: (p) => p }) as ImageOptions);
   try {
     const codes = (await images.decode(bytes)).codes;
