@@ -1,6 +1,5 @@
 /** `mleg issuer serve --config FILE`: the issuing service (SPEC 10) until SIGTERM or SIGINT. */
 import { loadIssuanceConfig } from '../issuance/config.js';
-import { IssuanceService } from '../issuance/service.js';
 import { createLogger } from '../logger.js';
 import { logUncaught, startOrExit, stopOnSignals } from './lifecycle.js';
 import { parseCommand, required } from './usage.js';
@@ -9,6 +8,8 @@ export async function issuerServe(args: string[]): Promise<undefined> {
   const { values } = parseCommand(args, { config: { type: 'string', short: 'c' } });
   const config = loadIssuanceConfig(required(values.config, '--config'));
   const log = createLogger(config.log.level);
+  // Imported once the configuration has been read: a wrong one is answered without loading the service.
+  const { IssuanceService } = await import('../issuance/service.js');
   const service = new IssuanceService(config, log);
   logUncaught(log);
   const address = await startOrExit(service, config.http, log);

@@ -1,7 +1,6 @@
 /** `mleg serve`: the verification service until SIGTERM or SIGINT. */
 import { loadConfig, WORKERS } from '../config/config.js';
 import { createLogger } from '../logger.js';
-import { Service } from '../service.js';
 import { logUncaught, startOrExit, stopOnSignals } from './lifecycle.js';
 import { integerOption, parseCommand, required, UsageError } from './usage.js';
 
@@ -26,6 +25,9 @@ export async function serve(args: string[]): Promise<void> {
     config.http.port = port;
   }
   const log = createLogger(config.log.level);
+  // The service's modules are imported once the configuration has been read: a wrong one
+  // is answered without loading them.
+  const { Service } = await import('../service.js');
   const service = new Service(config, log);
   logUncaught(log);
   const address = await startOrExit(service, config.http, log);
