@@ -14,13 +14,15 @@
  * rebuild under other tests; installs from npm's cache where it can (`--prefer-offline`).
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import semver from 'semver';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { exited, mleg, mlegServe } from '../helpers/cli.js';
 import { excluded, installed, manifest } from '../helpers/engines.js';
 
@@ -65,7 +67,8 @@ t.test('npm pack carries what mleg serve needs, and no sources or tests', async 
     t.ok(files.includes(needed), needed);
   }
   t.same(files.filter((f) => /^(src|test|bench|node_modules|\.tap)\//.test(f)), [], 'no sources, tests, benchmarks');
-  const sources = new Set(files.filter((f) => f.startsWith('dist/') && f.endsWith('.js') && !f.startsWith('dist/http/display/')));
+  // The display's scripts are copied as they are, the web wallet's bundled (dist/wallet/web): neither has a .ts of its own.
+  const sources = new Set(files.filter((f) => f.startsWith('dist/') && f.endsWith('.js') && !f.startsWith('dist/http/display/') && !f.startsWith('dist/wallet/web/')));
   const stale = [...sources].filter((f) => {
     try {
       readFileSync(join(ROOT, f.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')));
@@ -77,8 +80,37 @@ t.test('npm pack carries what mleg serve needs, and no sources or tests', async 
   t.same(stale, [], 'every compiled module has its source (no stale file from an old build)');
 });
 
+/**
+ * better-sqlite3's install script downloads its prebuilt binary from GitHub's releases, which
+ * this machine cannot reach: it then compiles SQLite (66 s of CPU here). A site without GitHub
+ * does what this test does — names a mirror of those releases in
+ * npm_config_better_sqlite3_binary_host (docs/install.md); here the mirror serves the binary
+ * the clone's own install made, packed as a release asset is.
+ */
+async function releaseMirror(t: Test): Promise<{ url: string; asked: string[] }> {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string };
+  const asset = join(work, 'better-sqlite3-prebuild.tar.gz');
+  await run('tar', ['czf', asset, '-C', join(ROOT, 'node_modules/better-sqlite3'), 'build/Release/better_sqlite3.node']);
+  const name = `better-sqlite3-v${pkg.version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  const asked: string[] = [];
+  const server = createServer((req, res) => {
+    asked.push(req.url ?? '');
+    if (req.url === `/v${pkg.version}/${name}`) res.end(readFileSync(asset));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, asked };
+}
+
 t.test('npm install -g, then the installed mleg outside the clone', async (t) => {
-  const install = await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: elsewhere, maxBuffer: 16 * 1024 * 1024 });
+  const mirror = await releaseMirror(t);
+  const env = { ...process.env, npm_config_better_sqlite3_binary_host: mirror.url };
+  const install = await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: elsewhere, env, maxBuffer: 16 * 1024 * 1024 });
+  t.equal(mirror.asked.length, 1, 'better-sqlite3 took its binary from the release mirror');
+  const sqlite = join(prefix, 'lib', 'node_modules', 'mleg', 'node_modules', 'better-sqlite3');
+  const opened = await run(process.execPath, ['-e', `const D = require(${JSON.stringify(sqlite)}); console.log(new D(':memory:').prepare('select sqlite_version() v').get().v)`]);
+  t.match(opened.stdout, /^3\.\d+/, 'and it opens a database');
   t.notMatch(install.stdout + install.stderr, /EBADENGINE/, 'npm install -g warns of no engine');
   const tree = installed(join(prefix, 'lib', 'node_modules'));
   t.ok(tree.length > 50, `${tree.length} packages installed`);
