@@ -1,7 +1,7 @@
 /**
  * Headless Chromium for the display tests: Debian's `chromium` driven by playwright-core
  * (no browser is ever downloaded), one browser per test file, a fresh context per test.
- * `.ci/run` installs chromium; without it the tests fail and say so.
+ * `npm test` installs chromium first when it is missing (test/system-tools.mjs); without it the tests fail and say so.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ const ARGS = [
 /** `extraArgs`: more Chromium flags (a fake camera, say). */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: the display tests need Debian's chromium (apt-get install chromium; .ci/run installs it)`);
+    throw new Error(`${CHROMIUM} not found: the display tests need Debian's chromium (apt-get install chromium; npm test installs it when it can)`);
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs], timeout: 30000 });
 }
