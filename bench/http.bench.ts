@@ -11,54 +11,17 @@
  * package wrk) every run is made with it too: a C client that leaves the service the CPU
  * autocannon takes (bench/wrk-bodies.lua sends each body once and counts non-VALID answers).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { CLIENTS, ROOT, buildService, bodies, cacheLookups, load, serviceSite, stop, warmUp, type Run } from './http-load.js';
 import { Population } from './population.js';
 import { atLeastRatio, writeReport, type Figure } from './report.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = 4;
 const CONNECTIONS = [1, 10, 100];
 const BATCH = 100;
-
-interface Run {
-  rate: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  errors: number;
-  notValid: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not become ready`);
-}
-
-function startMleg(configFile: string, workers: number): ChildProcess {
-  return spawn(process.execPath, [`${ROOT}dist/cli.js`, 'serve', '--config', configFile, '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 /** The baseline route; or, given the site's config file, the bare route around the service's verification. */
 async function startBaseline(pop: Population, verifierConfig?: string): Promise<{ url: string; child: ChildProcess; remove: () => void }> {
@@ -73,102 +36,14 @@ async function startBaseline(pop: Population, verifierConfig?: string): Promise<
   return { url: `http://127.0.0.1:${port}`, child, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** One autocannon run (in this process); every request gets the next body of `bodies` (none is sent twice). */
-async function autocannonLoad(url: string, path: string, connections: number, bodies: string[]): Promise<Run> {
-  let next = 0;
-  let notValid = 0;
-  const result = await autocannon({
-    url: `${url}${path}`,
-    connections,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => {
-          if (next >= bodies.length) throw new Error(`more than ${bodies.length} requests: make more presentations`);
-          request.body = bodies[next++]!;
-          return request;
-        },
-        onResponse: (_status, body) => {
-          if (!body.includes('"valid":true')) notValid++;
-          else if (body.includes('"valid":false')) notValid++;
-        },
-      },
-    ],
-  });
-  return { rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9, errors: result.errors + result.non2xx, notValid };
-}
-
-/** One wrk run (its own process, C, one thread): far less CPU per request than autocannon. */
-function wrkLoad(url: string, path: string, connections: number, bodies: string[]): Run {
-  const dir = mkdtempSync(join(tmpdir(), 'mleg-wrk-'));
-  writeFileSync(join(dir, 'bodies'), `${bodies.join('\n')}\n`);
-  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${SECONDS}s`, '--timeout', '5s', '-s', `${ROOT}bench/wrk-bodies.lua`, `${url}${path}`], {
-    env: { ...process.env, WRK_BODIES: join(dir, 'bodies') },
-    encoding: 'utf8',
-  });
-  rmSync(dir, { recursive: true, force: true });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('{"requests"'));
-  if (run.status !== 0 || line === undefined) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
-  const r = JSON.parse(line) as { requests: number; micros: number; p50: number; p99: number; p999: number; errors: number; notValid: number };
-  return { rate: (r.requests * 1e6) / r.micros, p50: r.p50 / 1000, p99: r.p99 / 1000, p999: r.p999 / 1000, errors: r.errors, notValid: r.notValid };
-}
-
-type Client = 'autocannon' | 'wrk';
-const load = (client: Client, url: string, path: string, connections: number, bodies: string[]): Run | Promise<Run> =>
-  client === 'wrk' ? wrkLoad(url, path, connections, bodies) : autocannonLoad(url, path, connections, bodies);
-/** wrk when installed (Debian package wrk): it leaves the service the CPU autocannon takes. */
-const CLIENTS: Client[] = spawnSync('wrk', ['--version']).error === undefined ? ['autocannon', 'wrk'] : ['autocannon'];
-
-spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+buildService();
 const pop = new Population();
 // The service as deployed: at its default log level, a line per request (to /dev/null here).
-const site = pop.writeSite({ log: { level: 'info' } });
-// The service listens where the bench says: the site config's port is rewritten per start.
-const siteConfig = JSON.parse(readFileSync(site.configFile, 'utf8')) as Record<string, unknown>;
-async function mleg(workers: number): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  writeFileSync(site.configFile, JSON.stringify({ ...siteConfig, http: { host: '127.0.0.1', port } }));
-  const child = startMleg(site.configFile, workers);
-  const url = `http://127.0.0.1:${port}`;
-  await waitReady(url);
-  await warmUp(url, workers);
-  return { url, child };
-}
-
-async function warmUp(url: string, workers: number): Promise<void> {
-  // Warm up: every holder seen by every thread (each keeps its own credential cache), as the baseline
-  // route knows every holder's key from its start (the core benchmark's warm case); a batch is split
-  // over the threads in order, so each round's batches are rotated by one thread's share.
-  for (let round = 0; round < workers; round++) {
-    const everyone = pop.everyone();
-    for (let i = 0; i < everyone.length; i += 1000) {
-      const batch = everyone.slice(i, i + 1000);
-      const turn = round * Math.ceil(batch.length / workers);
-      const payloads = [...batch.slice(turn), ...batch.slice(0, turn)];
-      await fetch(`${url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads }) });
-    }
-  }
-}
-
-/** The service's credential cache lookups so far, from its /metrics. */
-async function cacheLookups(url: string): Promise<{ hit: number; miss: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (outcome: string): number => Number(new RegExp(`^mleg_credential_cache_lookups\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1]);
-  return { hit: read('hit'), miss: read('miss') };
-}
+const site = serviceSite(pop, { log: { level: 'info' } });
 
 /** Enough fresh presentations for one run at up to `perSecond`. */
 function singles(perSecond: number): string[] {
-  return pop.presentations(Math.ceil(perSecond * (SECONDS + 2))).map((payload) => JSON.stringify({ payload }));
+  return bodies(pop, perSecond * (SECONDS + 2));
 }
 
 function batches(perSecond: number): string[] {
@@ -185,10 +60,10 @@ let invalid = 0;
 // The reference routes in turn: the baseline, then the service's verification in the same bare route.
 for (const [kind, verifierConfig] of [['baseline', undefined], ['verifier', site.configFile]] as const) {
   const reference = await startBaseline(pop, verifierConfig);
-  if (verifierConfig !== undefined) await warmUp(reference.url, 1);
+  if (verifierConfig !== undefined) await warmUp(reference.url, 1, pop);
   for (const client of CLIENTS) {
     for (const c of CONNECTIONS) {
-      const run = await load(client, reference.url, '/v1/verify', c, singles(20_000));
+      const run = await load(client, reference.url, '/v1/verify', c, singles(20_000), SECONDS);
       invalid += run.notValid + run.errors;
       runs.set(`${client} ${kind} ${c}`, run);
     }
@@ -198,11 +73,11 @@ for (const [kind, verifierConfig] of [['baseline', undefined], ['verifier', site
 }
 
 for (const workers of [1, cores]) {
-  const service = await mleg(workers);
+  const service = await site.start(workers);
   const before = await cacheLookups(service.url);
   for (const client of CLIENTS) {
     for (const c of CONNECTIONS) {
-      const run = await load(client, service.url, '/v1/verify', c, singles(workers * 12_000));
+      const run = await load(client, service.url, '/v1/verify', c, singles(workers * 12_000), SECONDS);
       invalid += run.notValid + run.errors;
       runs.set(`${client} mleg ${workers} ${c}`, run);
     }
@@ -210,7 +85,7 @@ for (const workers of [1, cores]) {
   const after = await cacheLookups(service.url);
   const hits = after.hit - before.hit;
   notes.push(`${workers} thread(s): issuer-signature cache hits over the single-request runs: ${((100 * hits) / (hits + after.miss - before.miss)).toFixed(2)} %`);
-  const batch = await load('autocannon', service.url, '/v1/verify/batch', 10, batches(workers * 12_000));
+  const batch = await load('autocannon', service.url, '/v1/verify/batch', 10, batches(workers * 12_000), SECONDS);
   invalid += batch.notValid + batch.errors;
   runs.set(`batch ${workers}`, { ...batch, rate: batch.rate * BATCH });
   await stop(service.child);

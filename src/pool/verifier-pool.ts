@@ -10,7 +10,8 @@
  *   a thread asks here whenever its copy cannot answer;
  * - the trust list: sent to every thread whenever the one in force changes.
  * Work goes to the thread with the fewest jobs in hand. A thread that is lost has its
- * jobs verified here instead, and is started again.
+ * jobs verified here instead, and is started again. A lone verification while the threads
+ * are idle is left to the caller, on the main thread (inline-rule.ts): no hop for a till.
  */
 import type { Logger } from '../logger.js';
 import type { ReplayStore } from '../replay/replay-store.js';
@@ -23,6 +24,7 @@ import type { StatusAnswer } from '../verify/status-answer.js';
 import { replayed } from '../verify/verify.js';
 import { WorkerChannel } from '../worker/channel.js';
 import { siblingModule } from '../worker/start-worker.js';
+import { InlineRule, type Client } from './inline-rule.js';
 import type { SharedStatusList } from './status-mirror.js';
 import type { StatusAsk, ThreadPost, ThreadSettings, VerifyJob, Verified } from './verifier-thread.js';
 
@@ -64,6 +66,7 @@ export class VerifierPool {
   readonly #threads: Thread[] = [];
   readonly #shared = new WeakMap<StatusList, SharedStatusList>();
   readonly #count: number;
+  readonly #inline = new InlineRule();
   #closed = false;
 
   constructor(options: PoolOptions) {
@@ -87,6 +90,18 @@ export class VerifierPool {
       sum.size += cache.size;
     }
     return sum;
+  }
+
+  /**
+   * Whether the one verification `client` asks for now is better made by the caller, on the
+   * main thread, than sent to a thread: when no thread has work in hand and no other client
+   * asked just before (inline-rule.ts); and while every thread is lost. Asked once per
+   * verification: the answer is only good for that one.
+   */
+  leavesToCaller(client: Client): boolean {
+    let inHand = 0;
+    for (const thread of this.#threads) inHand += thread.channel.pending;
+    return this.#inline.verifyHere(inHand, client) || this.#threads.length === 0;
   }
 
   /** Results in the order of `payloads`; a repeat within them is REPLAYED, as at a gate. */
