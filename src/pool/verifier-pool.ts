@@ -18,7 +18,7 @@ import type { ReplayStore } from '../replay/replay-store.js';
 import type { StatusList } from '../status/status-list-token.js';
 import type { StatusLists } from '../status/status-lists.js';
 import type { Slot } from '../status/status-slots.js';
-import type { TrustList } from '../trust/trust-list.js';
+import { trustedKeyData, type TrustList } from '../trust/trust-list.js';
 import type { VerifyResult } from '../verify/result.js';
 import type { StatusAnswer } from '../verify/status-answer.js';
 import { replayed } from '../verify/verify.js';
@@ -206,7 +206,7 @@ export class VerifierPool {
 
   #sendTrust(thread: Thread, trust: TrustList): void {
     thread.trust = trust;
-    this.#post(thread, { type: 'trust', keys: [...trust.keys.values()], loadedAt: trust.loadedAt, source: trust.source });
+    this.#post(thread, { type: 'trust', keys: [...trust.keys.values()].map(trustedKeyData), loadedAt: trust.loadedAt, source: trust.source });
     // The thread forgets its lists with the old keys; send those that check out under the new ones.
     for (const slot of this.#o.status.slots()) this.#post(thread, { type: 'list', ...slot, list: this.#sharedList(slot) });
   }
