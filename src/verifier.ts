@@ -98,6 +98,11 @@ export class Verifier {
     }
   }
 
+  /** Starts the verifier threads, if there are to be any (until then, verifications are made on this thread). */
+  startThreads(): void {
+    this.pool?.start();
+  }
+
   /** Credential cache counts, of every thread (this one's included). */
   get credentialCounts(): { hits: number; misses: number; size: number } {
     const here = this.credentials;
@@ -113,8 +118,13 @@ export class Verifier {
     return this.#verifiedHere;
   }
 
-  /** Restores and loads status lists; starts watching the trust list. */
-  start(): void {
+  /**
+   * Restores and loads status lists; starts watching the trust list; starts the verifier
+   * threads, unless told to leave that to `startThreads` (the service starts them once it
+   * is ready: on two cores their start held its own back by half a second or more).
+   */
+  start(o: { threads?: 'now' | 'later' } = {}): void {
+    if (o.threads !== 'later') this.startThreads();
     this.status.start();
     this.#forgetOnTimer();
     if (this.#config.trust.watch) {

@@ -4,8 +4,6 @@
  * answered with a status and a reason and never with internals.
  */
 import type { ServerResponse } from 'node:http';
-import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { EventBus, ScannerStatus } from '../events/event-bus.js';
@@ -110,11 +108,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // The path is not echoed: an answer never repeats what a client sent.
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND', 'no such route'));
 
+  // CORS and rate limiting are loaded only when used (~20 ms of a start).
   if (config.http.cors.origins.length > 0) {
+    const { default: cors } = await import('@fastify/cors');
     await app.register(cors, { origin: config.http.cors.origins, methods: ['GET', 'POST'] });
   }
   const limit = config.http.rateLimit;
   if (limit.mode === 'on' || (limit.mode === 'auto' && !LOOPBACK.test(config.http.host))) {
+    const { default: rateLimit } = await import('@fastify/rate-limit');
     await app.register(rateLimit, {
       global: true,
       max: limit.perMinute,

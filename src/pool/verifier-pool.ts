@@ -72,8 +72,17 @@ export class VerifierPool {
   constructor(options: PoolOptions) {
     this.#o = options;
     this.#count = options.threads;
-    for (let i = 0; i < options.threads; i++) this.#threads.push(this.#start());
     options.status.onChange((slot) => this.#sendList(slot));
+  }
+
+  /**
+   * Starts the threads (until then, and while every thread is lost, verifications are made
+   * on the main thread). Each loads its modules, a core's work for a while: the service
+   * starts them once it accepts scans, not while it is still getting there.
+   */
+  start(): void {
+    if (this.#threads.length > 0 || this.#closed) return;
+    for (let i = 0; i < this.#count; i++) this.#threads.push(this.#start());
   }
 
   /** Threads configured (some may be waiting to be started again after a loss). */

@@ -173,3 +173,24 @@ t.test('the same answers here as on a thread, verdict by verdict', async (t) => 
     t.same(await onThread, here, `${kind}: the same answer`);
   }
 });
+
+t.test('threads started later: until then the main thread verifies everything, bursts included', async (t) => {
+  const site = createSite({ workers: 2 });
+  const verifier = new Verifier(loadConfig(site.configFile), captureLog('info').log, { threads: true });
+  t.teardown(() => {
+    verifier.close();
+    site.remove();
+  });
+  verifier.start({ threads: 'later' });
+  t.same(verifier.pool!.threadStates(), [], 'no thread yet');
+  const burst = await Promise.all(clients(5).map((client) => verifier.verify(site.present(), 'http', Date.now(), client)));
+  t.same(burst.map((r) => r.verdict), Array(5).fill('VALID'));
+  t.same((await verifier.verifyAll([site.present(), site.present()], 'batch')).map((r) => r.verdict), ['VALID', 'VALID']);
+  t.equal(verifier.verifiedHere, 7, 'all on the main thread');
+  verifier.startThreads();
+  t.equal(verifier.pool!.threadStates().length, 2, 'then both threads');
+  await pause(WINDOW_MS);
+  const later = await Promise.all(clients(5).map((client) => verifier.verify(site.present(), 'http', Date.now(), client)));
+  t.same(later.map((r) => r.verdict), Array(5).fill('VALID'));
+  t.equal(onThreads(verifier), 4, 'and a burst goes to them');
+});
