@@ -178,6 +178,7 @@ export class VerifierPool {
         file: THREAD_FILE,
         worker: { workerData: this.#o.settings, name: 'mleg verifier', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } },
         eager: true,
+        batch: true,
         // A thread asks here whenever its copy of the status lists cannot answer.
         onAsk: (ask) => this.#statusFor(ask as StatusAsk),
         onLost: (why, calls) => this.#lost(thread, why, calls),
