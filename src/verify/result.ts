@@ -1,6 +1,9 @@
 /** The result of one verification, in the shape of SPEC 7. */
 import { createHash } from 'node:crypto';
+import { isoMillis, isoSeconds } from '../iso-time.js';
 import type { Verdict } from './verdicts.js';
+
+export { isoSeconds } from '../iso-time.js';
 
 export interface CredentialView {
   id: string;
@@ -52,33 +55,6 @@ export function makeResult(
     holder: shown?.holder ?? null,
     status: { checked: statusChecked },
   };
-}
-
-/*
- * The last time formatted, for each of the two formats: under load many results share
- * their millisecond and most presentations their second, and toISOString is the
- * costliest step of making a result.
- */
-let lastMillis = Number.NaN;
-let lastMillisIso = '';
-let lastSeconds = Number.NaN;
-let lastSecondsIso = '';
-
-function isoMillis(millis: number): string {
-  if (millis !== lastMillis) {
-    lastMillisIso = new Date(millis).toISOString();
-    lastMillis = millis;
-  }
-  return lastMillisIso;
-}
-
-export function isoSeconds(seconds: number): string {
-  if (seconds !== lastSeconds) {
-    const date = new Date(seconds * 1000);
-    lastSecondsIso = Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
-    lastSeconds = seconds;
-  }
-  return lastSecondsIso;
 }
 
 /**

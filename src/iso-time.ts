@@ -1,0 +1,39 @@
+/**
+ * ISO 8601 times (toISOString's form) for results and log lines, made without a Date and
+ * its formatting on every call: under load many share their millisecond, nearly all their
+ * second, and toISOString was the costliest step of making a result and ~2 µs of each
+ * request's log line.
+ */
+
+let lastSecond = Number.NaN;
+/** toISOString of lastSecond, without its "000Z". */
+let secondPrefix = '';
+let lastMillis = Number.NaN;
+let lastMillisIso = '';
+let lastSeconds = Number.NaN;
+let lastSecondsIso = '';
+
+/** `new Date(millis).toISOString()`, for milliseconds since the epoch. */
+export function isoMillis(millis: number): string {
+  if (millis === lastMillis) return lastMillisIso;
+  const second = Math.floor(millis / 1000);
+  const ms = millis - second * 1000;
+  if (!Number.isInteger(ms)) return new Date(millis).toISOString();
+  if (second !== lastSecond) {
+    secondPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+    lastSecond = second;
+  }
+  lastMillisIso = `${secondPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  lastMillis = millis;
+  return lastMillisIso;
+}
+
+/** The same for whole seconds since the epoch ("invalid date" for a time no Date can hold). */
+export function isoSeconds(seconds: number): string {
+  if (seconds !== lastSeconds) {
+    const date = new Date(seconds * 1000);
+    lastSecondsIso = Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
+    lastSeconds = seconds;
+  }
+  return lastSecondsIso;
+}
