@@ -4,7 +4,10 @@
  * grey pixels (each image decoded once beforehand) and for the whole path a request takes
  * (bytes, sharp, the decoding thread, the retries). Then our own codes, clean as the
  * wallet draws them and in our phone-screen set. Ratios are
- * against the first row, @zxing/library.
+ * against the first row, @zxing/library. Then the two formats: MLEG1 and MLEG2 renders of
+ * the same presentations (the same credential and proof), each drawn as large as a
+ * phone's screen allows, photographed far, very far, tilted and dim, read as the service
+ * reads them (zxing-wasm with its retries); and each format's demo payload's QR size.
  */
 import { performance } from 'node:perf_hooks';
 import { qrPng } from '../src/issuer/qr.js';
@@ -14,8 +17,11 @@ import type { GreyImage } from '../src/scan/image/grey-image.js';
 import { loadQrDecoder } from '../src/scan/image/load-qr-decoder.js';
 import type { QrDecoder, QrDecoderName } from '../src/scan/image/qr-decoder.js';
 import { greyOf } from '../test/helpers/code-sheet.js';
-import { CAMERA_SHOTS, photograph } from '../test/helpers/phone-screen.js';
-import { World } from '../test/helpers/world.js';
+import { demoPayloads } from '../src/commands/demo.js';
+import { qrSize } from '../src/issuer/qr.js';
+import { seededRandom } from '../test/helpers/random.js';
+import { CAMERA_SHOTS, photograph, placed, type CameraShot } from '../test/helpers/phone-screen.js';
+import { NOW_S, World } from '../test/helpers/world.js';
 import { readCorpus, wasRead } from '../test/helpers/zxing-corpus.js';
 import { printRatios } from './measure.js';
 import { writeReport, type Figure } from './report.js';
@@ -126,6 +132,63 @@ for (const name of DECODERS) {
   process.stdout.write(`  ${name.padEnd(12)} ${`${read}/${shots.length}`.padStart(9)}   ${outcomes.length === 0 ? 'all at the first pass' : outcomes.join('; ')}\n`);
   figures.push(readShare(`${name}: phone-screen set, read`, read, shots.length));
 }
+
+// ---- MLEG1 and MLEG2: the same presentations, on the same phones, at the same distances.
+const SAMPLES = 8;
+/** Conditions, each drawn SAMPLES times with the phone moved and turned a little (seeded). */
+const CONDITIONS: { name: string; shot: (random: () => number) => Omit<CameraShot, 'name'> }[] = [
+  { name: 'far (phone 0.36 of full size)', shot: (r) => ({ phones: [placed(560 + 160 * r(), 420 + 120 * r(), 0.36, -15 + 30 * r())] }) },
+  { name: 'very far (0.26)', shot: (r) => ({ phones: [placed(560 + 160 * r(), 420 + 120 * r(), 0.26, -15 + 30 * r())] }) },
+  { name: 'very far (0.21)', shot: (r) => ({ phones: [placed(560 + 160 * r(), 420 + 120 * r(), 0.21, -15 + 30 * r())] }) },
+  { name: 'very far (0.17)', shot: (r) => ({ phones: [placed(560 + 160 * r(), 420 + 120 * r(), 0.17, -15 + 30 * r())] }) },
+  { name: 'tilted back and sideways (0.45)', shot: (r) => ({ phones: [placed(640, 480, 0.45, -20 + 40 * r(), 0.3 + 0.1 * r(), 0.2 + 0.1 * r())] }) },
+  { name: 'dim, noisy, soft (0.45)', shot: (r) => ({ phones: [placed(640, 480, 0.45, -10 + 20 * r())], dim: 0.22, noise: 5, blur: 0.9, jpeg: 75 }) },
+  { name: 'dimmer, noisy, soft (0.45)', shot: (r) => ({ phones: [placed(640, 480, 0.45, -10 + 20 * r())], dim: 0.12, noise: 5, blur: 0.9, jpeg: 75 }) },
+];
+const one = new World({ format: 'MLEG1' });
+const two = new World({ format: 'MLEG2' });
+Object.assign(two, { issuer: one.issuer, device: one.device });
+const pairs = Array.from({ length: SAMPLES }, (_, i) => {
+  const jti = `same-proof-${String(i).padStart(13, '0')}`;
+  return { MLEG1: one.present(one.credential(), { jti, iat: NOW_S }), MLEG2: two.present(two.credential(), { jti, iat: NOW_S }) };
+});
+one.close();
+two.close();
+const sizes = { MLEG1: qrSize(pairs[0]!.MLEG1), MLEG2: qrSize(pairs[0]!.MLEG2) };
+process.stdout.write(
+  `
+MLEG1 and MLEG2 on phone screens: the same ${SAMPLES} presentations (${pairs[0]!.MLEG1.length} characters, version ${sizes.MLEG1.version}; ` +
+    `${pairs[0]!.MLEG2.length} characters, version ${sizes.MLEG2.version}), each condition ${SAMPLES} pictures, zxing-wasm with retries
+`,
+);
+const wasm = await loadQrDecoder('zxing-wasm');
+const formatRows: string[] = [];
+for (const condition of CONDITIONS) {
+  const reads = { MLEG1: 0, MLEG2: 0 };
+  const random = seededRandom(condition.name.length * 131);
+  for (const pair of pairs) {
+    const shot = { name: condition.name, fitWidth: true, ...condition.shot(random) };
+    for (const format of ['MLEG1', 'MLEG2'] as const) {
+      const found = await findCodes(await greyOf(await photograph([pair[format]], shot)), wasm);
+      if (found.codes.some((c) => c.text === pair[format])) reads[format] += 1;
+    }
+  }
+  formatRows.push(`  ${condition.name.padEnd(34)} MLEG1 ${`${reads.MLEG1}/${SAMPLES}`.padStart(5)}   MLEG2 ${`${reads.MLEG2}/${SAMPLES}`.padStart(5)}`);
+  figures.push(readShare(`MLEG1 read, ${condition.name}`, reads.MLEG1, SAMPLES), readShare(`MLEG2 read, ${condition.name}`, reads.MLEG2, SAMPLES));
+}
+process.stdout.write(`${formatRows.join('\n')}\n`);
+const demo = demoPayloads();
+for (const [format, payload] of [
+  ['MLEG1', demo.valid],
+  ['MLEG2', demo.mleg2.valid],
+] as const) {
+  const { version, modules } = qrSize(payload);
+  figures.push({ name: `${format} demo VALID payload: QR version at M (${payload.length} characters, ${modules} modules a side)`, value: version, unit: '' });
+}
+notes.push(
+  `MLEG1 / MLEG2 on phones: each code as large as the 672-pixel-wide screen allows (MLEG1 ${Math.floor(672 / (sizes.MLEG1.modules + 8))} px a module, ` +
+    `MLEG2 ${Math.floor(672 / (sizes.MLEG2.modules + 8))}), the phone scaled as named in a 1280×960 frame; ${SAMPLES} pictures per condition, seeded`,
+);
 
 notes.push(
   `corpus: test/fixtures/zxing-qrcode, ${corpus.length} images at 0°; times are the best of ${ROUNDS} rounds; ` +

@@ -1,5 +1,6 @@
 /** Small helpers shared by the benchmarks: a table of ratios, percentiles, a forced GC. */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Prints a table of rates as ratios to the first row (the baseline). */
@@ -25,4 +26,16 @@ export function exposedGc(moduleUrl: string): (options?: { type: 'minor' | 'majo
   if (gc !== undefined) return gc;
   const run = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(moduleUrl), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
+}
+
+/**
+ * CPU time (user + system, every thread) a process has used, in seconds, from
+ * /proc/<pid>/stat (Linux; clock ticks of 10 ms). On a shared machine the CPU a piece of
+ * work costs is steadier than the rate it runs at.
+ */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -5,21 +5,27 @@
  * same run, on the very proofs those presentations carry (the one signature check a
  * returning holder's presentation needs: everything else should be nearly free).
  * Also: the cold case (every credential new, two signature checks each), and the pool
- * (src/pool/) on 1 and 2 threads for the scaling.
+ * (src/pool/) on 1 and 2 threads for the scaling. The same holders present in MLEG2 too
+ * (CBOR/COSE, base45), measured in the same rounds against their own bare baseline and
+ * against MLEG1 (target: MLEG2 at least as fast as MLEG1, warm).
  */
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../src/config/config.js';
+import { decodeCborMap } from '../src/cose/cbor.js';
+import { importCoseKey } from '../src/cose/cose-key.js';
+import { CLAIM, CNF_COSE_KEY } from '../src/cose/cwt.js';
+import { readCompactPresentation } from '../src/verify/compact-presentation.js';
+import type { PresentationFormat } from '../src/verify/payload.js';
 import { createLogger } from '../src/logger.js';
-import { MemoryReplayStore } from '../src/replay/replay-store.js';
-import { StatusLists } from '../src/status/status-lists.js';
-import { loadTrustList } from '../src/trust/trust-store.js';
 import { Verifier } from '../src/verifier.js';
 import { CredentialCache } from '../src/verify/credential-cache.js';
 import { verify, type VerifyDeps } from '../src/verify/verify.js';
-import { DEFAULT_POLICY } from '../test/helpers/world.js';
 import { exposedGc, percentile } from './measure.js';
+import { proofParts, type ProofParts } from './proof-parts.js';
+import { benchDeps } from './verify-deps.js';
 import { Population } from './population.js';
 import { atLeastRatio, writeReport, type Figure } from './report.js';
 
@@ -28,36 +34,13 @@ const HOLDERS = 10_000;
 const WARM = 30_000;
 const MEASURED = 40_000;
 const COLD = 3_000;
+const CHUNK = 2_000;
 
 const log = createLogger('silent');
 const pop = new Population({ holders: HOLDERS });
-const site = pop.writeSite({ workers: 1 });
-const config = loadConfig(site.configFile);
-const trust = loadTrustList(config.trust.file);
-const status = new StatusLists({
-  trust: () => trust,
-  allowHttp: false,
-  maxAgeSeconds: config.status.maxAgeSeconds,
-  clockSkewSeconds: 30,
-  refreshSeconds: 3600,
-  timeoutMs: 1000,
-  maxBytes: 1 << 20,
-  maxRedirects: 0,
-  files: config.status.files,
-  archive: undefined,
-  log,
-});
-status.start();
-const deps: VerifyDeps = { trust, credentials: new CredentialCache(2 * HOLDERS), status, replay: new MemoryReplayStore(), policy: DEFAULT_POLICY };
+const { deps, config, close } = benchDeps(pop, 2 * HOLDERS);
 
-/** The proof's signing input, signature and device key of each presentation: what the bare baseline verifies. */
-const keys = new Map<string, KeyObject>(pop.holders.map((h) => [h.credential, createPublicKey({ key: h.device.publicJwk as Record<string, string>, format: 'jwk' })]));
-function proofParts(payload: string): { key: KeyObject; input: Buffer; signature: Buffer; proof: string } {
-  const tilde = payload.indexOf('~');
-  const proof = payload.slice(tilde + 1);
-  const dot = proof.lastIndexOf('.');
-  return { key: keys.get(payload.slice(6, tilde))!, input: Buffer.from(proof.slice(0, dot)), signature: Buffer.from(proof.slice(dot + 1), 'base64url'), proof };
-}
+const partsOf = (format: PresentationFormat) => (payload: string) => proofParts(payload, format, pop);
 
 /**
  * The least any verifier must do with a returning holder's presentation, and nothing more:
@@ -93,6 +76,7 @@ function timeLoop(n: number, fn: (i: number) => unknown): number {
 const now = Date.now();
 const warmup = pop.presentations(WARM);
 for (const p of warmup) verify(p, now, deps); // most holders are known now, as at a station by mid-morning
+for (const p of pop.presentations(WARM, undefined, 'MLEG2')) verify(p, now, deps); // and in MLEG2 as well
 const hitsBefore = deps.credentials.hits;
 const missesBefore = deps.credentials.misses;
 
@@ -100,28 +84,61 @@ const missesBefore = deps.credentials.misses;
 const rounds = 3;
 const verdicts = new Map<string, number>();
 const perCall: number[] = [];
-function measure(): { bare: number; sameKey: number; least: number; ours: number } {
-  const rates = { bare: 0, sameKey: 0, least: 0, ours: 0 };
-  for (let round = 0; round < rounds; round++) {
-    const payloads = pop.presentations(MEASURED);
-    const parts = payloads.map(proofParts);
-    const one = parts[0]!;
-    rates.sameKey += timeLoop(MEASURED, () => cryptoVerify('sha256', one.input, { key: one.key, dsaEncoding: 'ieee-p1363' }, one.signature)) / rounds;
-    rates.bare += timeLoop(MEASURED, (i) => {
+interface Rates {
+  bare: number;
+  sameKey: number;
+  least: number;
+  ours: number;
+  /** MLEG2: the bare check of each proof, and verify(). */
+  compactBare: number;
+  compactOurs: number;
+}
+function measure(): Rates {
+  const rates: Rates = { bare: 0, sameKey: 0, least: 0, ours: 0, compactBare: 0, compactOurs: 0 };
+  const bareLoop = (parts: ProofParts[]) =>
+    timeLoop(MEASURED, (i) => {
       const x = parts[i]!;
       return cryptoVerify('sha256', x.input, { key: x.key, dsaEncoding: 'ieee-p1363' }, x.signature);
     }) / rounds;
-    rates.least += timeLoop(MEASURED, (i) => leastVerifier(parts[i]!)) / rounds;
+  /**
+   * verify() over MLEG1 and MLEG2 presentations in alternating chunks of 2 000, each
+   * chunk's time (its minor collection included) added to its format: the ratio of the
+   * two holds on a shared machine whose load changes by the second.
+   */
+  const verifyBoth = (one: string[], two: string[]): [number, number] => {
+    const spent = [0, 0];
     const t = Date.now();
-    rates.ours += timeLoop(MEASURED, (i) => {
-      const r = verify(payloads[i]!, t, deps) as { verdict: string };
-      verdicts.set(r.verdict, (verdicts.get(r.verdict) ?? 0) + 1);
-    }) / rounds;
+    for (let from = 0; from < MEASURED; from += CHUNK) {
+      [one, two].forEach((payloads, f) => {
+        const start = performance.now();
+        for (let i = from; i < from + CHUNK; i++) {
+          const r = verify(payloads[i]!, t, deps) as { verdict: string };
+          verdicts.set(r.verdict, (verdicts.get(r.verdict) ?? 0) + 1);
+        }
+        gc({ type: 'minor' });
+        spent[f]! += performance.now() - start;
+      });
+    }
+    return [rate(MEASURED, spent[0]!) / rounds, rate(MEASURED, spent[1]!) / rounds];
+  };
+  for (let round = 0; round < rounds; round++) {
+    const payloads = pop.presentations(MEASURED);
+    const parts = payloads.map(partsOf('MLEG1'));
+    const compact = pop.presentations(MEASURED, undefined, 'MLEG2');
+    const compactParts = compact.map(partsOf('MLEG2'));
+    const one = parts[0]!;
+    rates.sameKey += timeLoop(MEASURED, () => cryptoVerify('sha256', one.input, { key: one.key, dsaEncoding: 'ieee-p1363' }, one.signature)) / rounds;
+    rates.bare += bareLoop(parts);
+    rates.least += timeLoop(MEASURED, (i) => leastVerifier(parts[i]!)) / rounds;
+    rates.compactBare += bareLoop(compactParts);
+    const [ours, compactOurs] = verifyBoth(payloads, compact);
+    rates.ours += ours;
+    rates.compactOurs += compactOurs;
   }
   return rates;
 }
 // Mid-morning: 30 000 presentations seen, the rarer holders not yet (their first presentation is a miss).
-const { bare, sameKey, least, ours } = measure();
+const { bare, sameKey, least, ours, compactBare, compactOurs } = measure();
 const hitRatio = (deps.credentials.hits - hitsBefore) / (deps.credentials.hits - hitsBefore + deps.credentials.misses - missesBefore);
 // Per call, each timed on its own (the timer's cost is in these, not in the rates above).
 for (const p of pop.presentations(20_000)) {
@@ -133,6 +150,7 @@ perCall.sort((a, b) => a - b);
 
 // Warm in the target's sense: every holder's credential already checked, so each presentation needs one signature check.
 for (const p of pop.everyone()) verify(p, now, deps);
+for (const p of pop.everyone(undefined, 'MLEG2')) verify(p, now, deps);
 const warmHitsBefore = deps.credentials.hits;
 const warmMissesBefore = deps.credentials.misses;
 const warm = measure();
@@ -146,6 +164,16 @@ const coldNow = Date.now();
 const cold = timeLoop(COLD, (i) => coldVerdicts.add((verify(newcomers[i]!, coldNow, coldDeps) as { verdict: string }).verdict));
 const imports = pop.newcomers(2000).map((p) => (JSON.parse(Buffer.from(p.split('.')[1]!, 'base64url').toString()) as { cnf: { jwk: Record<string, string> } }).cnf.jwk);
 const importRate = timeLoop(imports.length, (i) => createPublicKey({ key: imports[i]!, format: 'jwk' }));
+const compactNewcomers = pop.newcomers(COLD, undefined, 'MLEG2');
+const compactColdDeps: VerifyDeps = { ...deps, credentials: new CredentialCache(2 * COLD) };
+const compactCold = timeLoop(COLD, (i) => coldVerdicts.add((verify(compactNewcomers[i]!, coldNow, compactColdDeps) as { verdict: string }).verdict));
+const coseKeys = pop.newcomers(2000, undefined, 'MLEG2').map((p) => {
+  const read = readCompactPresentation(p.slice(6));
+  const claims = read.ok ? decodeCborMap(read.value.credential.payload, 'payload') : undefined;
+  const cnf = claims?.ok ? claims.value.get(CLAIM.cnf) : undefined;
+  return cnf instanceof Map ? cnf.get(CNF_COSE_KEY) : undefined;
+});
+const compressedImportRate = timeLoop(coseKeys.length, (i) => importCoseKey(coseKeys[i]));
 
 // The pool: the same work on 1 thread (in this thread) and on N threads, batches of 100 kept in flight.
 async function poolRate(threads: number): Promise<number> {
@@ -168,11 +196,28 @@ async function poolRate(threads: number): Promise<number> {
   if (valid !== payloads.length) throw new Error(`pool: ${valid} of ${payloads.length} VALID`);
   return perSecond;
 }
+/**
+ * Each format alone, in a process of its own (bench/one-format.ts), alternating
+ * MLEG1, MLEG2, MLEG1, MLEG2 so that the machine's load falls on both; CPU time.
+ */
+function alone(format: PresentationFormat): { bare: number; ours: number } {
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./one-format.ts', import.meta.url)), format], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`one-format.ts ${format}: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { bare: number; ours: number };
+}
+const separate = { MLEG1: { bare: 0, ours: 0 }, MLEG2: { bare: 0, ours: 0 } };
+for (let i = 0; i < 2; i++) {
+  for (const format of ['MLEG1', 'MLEG2'] as const) {
+    const r = alone(format);
+    separate[format].bare += r.bare / 2;
+    separate[format].ours += r.ours / 2;
+  }
+}
+
 const cores = availableParallelism();
 const onOne = await poolRate(1);
 const onAll = await poolRate(Math.max(2, cores));
-status.close();
-site.remove();
+close();
 
 const figures: Figure[] = [
   { name: 'baseline: bare crypto.verify of each presentation\'s proof', value: bare, unit: '/s' },
@@ -189,11 +234,25 @@ const figures: Figure[] = [
   { name: '  of which issuer-signature cache hits', value: warmHitRatio * 100, unit: '%' },
   { name: 'cold: every credential new (2 signature checks + a key import)', value: cold, unit: '/s', ratio: cold / bare, baseline: 'baseline' },
   { name: 'reference: importing a device key (createPublicKey, JWK)', value: importRate, unit: '/s', ratio: importRate / bare, baseline: 'baseline' },
+  { name: 'MLEG2 baseline: bare crypto.verify of each proof\'s Sig_structure', value: compactBare, unit: '/s', ratio: compactBare / bare, baseline: 'baseline' },
+  { name: 'MLEG2 verify(): Zipf holders after 30 000 presentations', value: compactOurs, unit: '/s', ratio: compactOurs / ours, baseline: 'verify(): fresh presentations, Zipf holders after 30 000 presentations' },
+  { name: '  against its own baseline', value: compactOurs, unit: '/s', ratio: compactOurs / compactBare, baseline: 'MLEG2 baseline: bare crypto.verify of each proof\'s Sig_structure' },
+  { name: 'MLEG2 baseline, second run', value: warm.compactBare, unit: '/s', ratio: warm.compactBare / warm.bare, baseline: 'baseline, second run' },
+  { name: 'MLEG2 verify(): every credential cached (warm), mixed with MLEG1 in one process', value: warm.compactOurs, unit: '/s', ratio: warm.compactOurs / warm.ours, baseline: 'verify(): fresh presentations, every credential cached (warm)' },
+  { name: '  against its own baseline', value: warm.compactOurs, unit: '/s', ratio: warm.compactOurs / warm.compactBare, baseline: 'MLEG2 baseline, second run' },
+  { name: 'MLEG2 cold: every credential new', value: compactCold, unit: '/s', ratio: compactCold / cold, baseline: 'cold: every credential new (2 signature checks + a key import)' },
+  { name: 'reference: importing a compressed COSE device key (decompress, JWK)', value: compressedImportRate, unit: '/s', ratio: compressedImportRate / importRate, baseline: 'reference: importing a device key (createPublicKey, JWK)' },
+  { name: 'MLEG1 alone in its process: bare crypto.verify of each proof (CPU time)', value: separate.MLEG1.bare, unit: '/s' },
+  { name: 'MLEG1 alone in its process: verify(), warm (CPU time)', value: separate.MLEG1.ours, unit: '/s', ratio: separate.MLEG1.ours / separate.MLEG1.bare, baseline: 'MLEG1 alone in its process: bare crypto.verify of each proof (CPU time)' },
+  { name: 'MLEG2 alone in its process: bare crypto.verify of each proof (CPU time)', value: separate.MLEG2.bare, unit: '/s', ratio: separate.MLEG2.bare / separate.MLEG1.bare, baseline: 'MLEG1 alone in its process: bare crypto.verify of each proof (CPU time)' },
+  atLeastRatio('MLEG2 alone in its process: verify(), warm (CPU time), against MLEG1 alone', separate.MLEG2.ours, '/s', 'MLEG1 alone in its process: verify(), warm (CPU time)', separate.MLEG1.ours, 1.0),
+  { name: '  against its own bare baseline', value: separate.MLEG2.ours, unit: '/s', ratio: separate.MLEG2.ours / separate.MLEG2.bare, baseline: 'MLEG2 alone in its process: bare crypto.verify of each proof (CPU time)' },
   { name: `pool, 1 thread (batches of 100)`, value: onOne, unit: '/s', ratio: onOne / bare, baseline: 'baseline' },
   { ...atLeastRatio(`pool, ${Math.max(2, cores)} threads (batches of 100)`, onAll, '/s', 'pool, 1 thread', onOne, 1.7) },
 ];
 writeReport('verify', 'Verification core, in process', figures, [
   `verdicts of the measured presentations: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}; cold: ${[...coldVerdicts].join(', ')}`,
-  `${HOLDERS} holders drawn Zipf (s = 1); ${WARM} presentations before measuring; ${rounds} rounds of ${MEASURED}, baseline and verify alternating`,
+  `${HOLDERS} holders drawn Zipf (s = 1); ${WARM} presentations of each format before measuring; ${rounds} rounds of ${MEASURED}, baseline and verify alternating; MLEG1 and MLEG2 verify() in alternating chunks of ${CHUNK}`,
+  'each format alone: bench/one-format.ts in its own process (10 000 holders, every credential cached, 3 rounds of 40 000), MLEG1 and MLEG2 twice each, alternating; CPU time',
   `this machine: ${cores} cores`,
 ]);

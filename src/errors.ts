@@ -40,6 +40,7 @@ export const ERRORS = {
   RATE_LIMITED: { summary: 'too many requests from this client; the message says when to try again', status: 429 },
   STOPPING: { summary: 'the service is stopping', status: 503 },
   INTERNAL: { summary: 'a fault of the service; the operator\'s log has the details', status: 500 },
+  FLEET_UNAVAILABLE: { summary: 'the fleet\'s Redis did not answer in time: the other verifiers cannot be listed or followed now (verification goes on, replay decided by this node)', status: 503 },
 
   // Camera images (POST /v1/verify/image, /v1/decode, mleg scan-image).
   NOT_AN_IMAGE: { summary: 'the body is not a PNG, JPEG or WebP image that can be decoded', status: 400 },
@@ -59,11 +60,23 @@ export const ERRORS = {
   STATUS_FETCH_FAILED: { summary: 'a status list could not be fetched: an HTTP status, a timeout, a limit, or the host unreachable' },
 
   // Issuing (mleg issuer …).
-  ISSUER_DIR_INVALID: { summary: 'an issuer folder is missing a file or holds one that is not valid' },
+  ISSUER_DIR_INVALID: { summary: 'an issuer folder is missing a file or holds one that is not valid', exit: 2 },
   RECORDS_INVALID: { summary: 'a student record (CSV or JSON) is missing a field or has a wrong one (the message names the row and field)', exit: 2 },
   STATUS_INDEX_INVALID: { summary: 'a status index outside the issuer\'s status list, or not yet issued', exit: 2 },
   STATUS_VALUE_UNFIT: { summary: 'a status the list cannot hold (suspension on a 1-bit list)', exit: 2 },
-  KEY_INVALID: { summary: 'a key file that is not a usable private or public JWK' },
+  KEY_INVALID: { summary: 'a key file that is not a usable private or public JWK', exit: 2 },
+  CREDENTIAL_FILE_INVALID: { summary: 'a credential file (mleg wallet present) that holds neither a compact JWS (MLEG1) nor the base64url of a COSE_Sign1 (MLEG2)', exit: 2 },
+
+  // The issuing service (mleg issuer serve; OAuth routes answer OpenID4VCI's own error codes).
+  DATABASE_INVALID: { summary: 'the issuing database cannot be opened or migrated, or was written by a newer mleg (the message says which)' },
+
+  // Activating a credential (mleg wallet activate).
+  OFFER_INVALID: { summary: 'not a credential offer this wallet can take (an openid-credential-offer:// or https:// link with a pre-authorized code and an activation code)', exit: 2 },
+  ACTIVATION_CODE_WRONG: { summary: 'the activation code is wrong; the message says how many tries are left', exit: 3 },
+  OFFER_LOCKED: { summary: 'too many wrong activation codes: the offer is locked; the school makes a new one', exit: 4 },
+  OFFER_EXPIRED: { summary: 'the offer has expired, was used already or was replaced; the school makes a new one', exit: 5 },
+  ISSUER_UNREACHABLE: { summary: 'the issuing service cannot be reached (network, DNS, TLS or timeout)', exit: 6 },
+  ISSUER_REFUSED: { summary: 'the issuing service refused a step or answered something unusable (the message gives its error)' },
 } as const satisfies Record<string, Kind>;
 
 export type ErrorCode = keyof typeof ERRORS;

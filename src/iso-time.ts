@@ -10,8 +10,6 @@ let lastSecond = Number.NaN;
 let secondPrefix = '';
 let lastMillis = Number.NaN;
 let lastMillisIso = '';
-let lastSeconds = Number.NaN;
-let lastSecondsIso = '';
 
 /** `new Date(millis).toISOString()`, for milliseconds since the epoch. */
 export function isoMillis(millis: number): string {
@@ -28,12 +26,23 @@ export function isoMillis(millis: number): string {
   return lastMillisIso;
 }
 
-/** The same for whole seconds since the epoch ("invalid date" for a time no Date can hold). */
-export function isoSeconds(seconds: number): string {
-  if (seconds !== lastSeconds) {
-    const date = new Date(seconds * 1000);
-    lastSecondsIso = Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
-    lastSeconds = seconds;
-  }
-  return lastSecondsIso;
+/**
+ * A formatter of whole seconds since the epoch, `toISOString`'s text ("invalid date" for a
+ * time no Date can hold), that remembers the last second it formatted: keep one per kind of
+ * time (a presentation's second, a status list's `iat`), or each pushes the other out.
+ */
+export function secondsFormatter(): (seconds: number) => string {
+  let last = Number.NaN;
+  let lastIso = '';
+  return (seconds) => {
+    if (seconds !== last) {
+      const date = new Date(seconds * 1000);
+      lastIso = Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
+      last = seconds;
+    }
+    return lastIso;
+  };
 }
+
+/** Presentations' seconds. */
+export const isoSeconds = secondsFormatter();

@@ -17,8 +17,8 @@ const MAX_DEPTH = 8;
  * `fields` with the value of every personal field, at any depth of its plain objects,
  * arrays and errors, replaced by "[redacted]". Returns `fields` itself when there is nothing to
  * censor, so a line of a few flat fields costs a few Set lookups. (pino's path redaction,
- * used before, ran its wildcard paths over every line and every child logger's bindings:
- * ~34 µs per request line at info, ~3.6 µs per request even at warn; now ~4.7 / ~0.3 µs.)
+ * used before, ran its wildcard paths over every line and every child logger's bindings,
+ * several times the cost: bench/results/findings.md.)
  */
 export function censorPersonal<T>(fields: T, depth = 0): T {
   if (typeof fields !== 'object' || fields === null) return fields;

@@ -4,22 +4,26 @@
  * exercise what runs. Attachments (scanner lanes, outputs) register how they stop with
  * `onStop`.
  */
-import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { resolveTerminalPlan, type TerminalPlan } from './devices/terminal-plan.js';
+import { laneIds } from './config/terminal.js';
 import { EventBus, type ScannerStatus } from './events/event-bus.js';
+import { Fleet } from './fleet/fleet.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
 import { Verifier } from './verifier.js';
+import { VERSION } from './version.js';
 
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION } from './version.js';
 
 export class Service {
   readonly verifier: Verifier;
+  /** With `replay.store: "redis"`: the shared replay memory, this node's heartbeat and the fleet's events (src/fleet/). */
+  readonly fleet: Fleet | undefined;
   readonly bus = new EventBus();
   readonly metrics: Metrics;
   readonly startedAt = new Date();
@@ -42,8 +46,9 @@ export class Service {
     readonly log: Logger,
   ) {
     this.plan = resolveTerminalPlan(config, config.source);
-    this.verifier = new Verifier(config, log, { threads: true });
-    this.metrics = new Metrics({ verifier: this.verifier, scanners: () => this.scanners(), eventClients: () => this.#streams.size });
+    this.fleet = config.replay.store === 'redis' ? new Fleet(config, log) : undefined;
+    this.verifier = new Verifier(config, log, this.fleet === undefined ? { threads: true } : { threads: true, replay: this.fleet.replay });
+    this.metrics = new Metrics({ verifier: this.verifier, scanners: () => this.scanners(), eventClients: () => this.#streams.size, fleet: this.fleet });
     this.verifier.observe((source, result, seconds) => this.metrics.recordVerification(source, result, seconds));
     this.bus.onListenerError = (err) => log.error({ err: (err as Error).message }, 'event listener failed');
   }
@@ -63,6 +68,7 @@ export class Service {
    */
   async start(options: { ready?: () => boolean } = {}): Promise<AddressInfo> {
     this.verifier.start({ threads: 'later' });
+    await this.fleet?.connect();
     this.#app = await buildApp({
       verifier: this.verifier,
       bus: this.bus,
@@ -74,12 +80,22 @@ export class Service {
       streams: this.#streams,
       version: VERSION,
       startedAt: this.startedAt,
+      fleet: this.fleet,
     });
     await this.#app.listen({ host: this.config.http.host, port: this.config.http.port });
     await this.#attachTerminal();
+    const address = this.#app.server.address() as AddressInfo;
+    this.fleet?.start({
+      port: address.port,
+      version: VERSION,
+      bus: this.bus,
+      statusLists: () => this.verifier.status.state(),
+      scanners: () => this.scanners(),
+      lanes: laneIds(this.config),
+    });
     this.#ready = true;
     this.verifier.startThreads();
-    return this.#app.server.address() as AddressInfo;
+    return address;
   }
 
   /**
@@ -128,6 +144,7 @@ export class Service {
           await closed;
         }
       }
+      await this.fleet?.stop();
       this.verifier.close();
     })();
     return this.#stopping;

@@ -9,7 +9,7 @@ import type { Logger } from './logger.js';
 import type { Client } from './pool/inline-rule.js';
 import { VerifierPool } from './pool/verifier-pool.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
-import { GENERATION_SECONDS, MemoryReplayStore } from './replay/replay-store.js';
+import { GENERATION_SECONDS, MemoryReplayStore, type ReplayStore } from './replay/replay-store.js';
 import { StatusArchive } from './status/status-archive.js';
 import { StatusLists } from './status/status-lists.js';
 import { TrustStore } from './trust/trust-store.js';
@@ -28,6 +28,8 @@ export interface VerifierOptions {
   threads?: boolean;
   /** The clock of status-list refreshes and of forgetting replay memory (tests advance their own). */
   clock?: Clock;
+  /** Replay memory (default: this process's own); `mleg serve` with `replay.store: "redis"` gives the fleet's shared store. */
+  replay?: ReplayStore;
 }
 
 export class Verifier {
@@ -35,7 +37,7 @@ export class Verifier {
   readonly status: StatusLists;
   /** This thread's credential cache (all of it without threads). */
   readonly credentials: CredentialCache;
-  readonly replay = new MemoryReplayStore();
+  readonly replay: ReplayStore;
   /** Present when verifications run on threads (src/pool/). */
   readonly pool: VerifierPool | undefined;
   readonly #deps: VerifyDeps;
@@ -53,6 +55,7 @@ export class Verifier {
     this.#clock = options.clock ?? systemClock;
     this.trust = new TrustStore(config.trust.file);
     this.credentials = new CredentialCache(config.cache.credentials);
+    this.replay = options.replay ?? new MemoryReplayStore();
     const s = config.status;
     this.status = new StatusLists({
       trust: () => this.trust.current,

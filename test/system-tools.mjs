@@ -19,6 +19,7 @@ export const TOOLS = [
   { what: 'Chromium (page tests)', package: 'chromium', present: () => executable('/usr/bin/chromium') },
   { what: 'a font with Polish letters (page screenshots)', package: 'fonts-dejavu-core', present: () => readable('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
   { what: 'redis-server (fleet tests)', package: 'redis-server', present: () => onPath('redis-server') },
+  { what: 'systemd-analyze (the shipped unit file, checked)', package: 'systemd', present: () => onPath('systemd-analyze') },
 ];
 
 function executable(file) {

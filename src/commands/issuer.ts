@@ -3,12 +3,19 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { isStatusBits } from '../status/status-bits.js';
-import { createIssuerDir, issueRecords, publishStatusList, setStatuses } from '../issuer/issuer-dir.js';
+import { createIssuerDir, issueRecords, publishStatusList, setStatuses, type IssueFormat } from '../issuer/issuer-dir.js';
 import { readRecords } from '../issuer/records.js';
+import { backupDatabase } from '../issuance/backup.js';
+import { loadIssuanceConfig } from '../issuance/config.js';
+import { issuerServe } from './issuer-serve.js';
 import { algOption, integerOption, parseCommand, required, UsageError } from './usage.js';
 
-export function issuerCommand([sub, ...args]: string[]): number {
+export function issuerCommand([sub, ...args]: string[]): number | Promise<number | undefined> {
   switch (sub) {
+    case 'serve':
+      return issuerServe(args); // keeps running
+    case 'backup':
+      return backup(args);
     case 'keygen':
       return keygen(args);
     case 'issue':
@@ -18,8 +25,17 @@ export function issuerCommand([sub, ...args]: string[]): number {
     case 'status-list':
       return statusList(args);
     default:
-      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use keygen, issue, revoke or status-list`);
+      throw new UsageError(`unknown issuer command ${JSON.stringify(sub ?? '')}; use serve, backup, keygen, issue, revoke or status-list`);
   }
+}
+
+async function backup(args: string[]): Promise<number> {
+  const { values: v } = parseCommand(args, { config: { type: 'string', short: 'c' }, out: { type: 'string' } });
+  const config = loadIssuanceConfig(required(v.config, '--config'));
+  const out = required(v.out, '--out');
+  const { pages } = await backupDatabase(config.database.file, out);
+  process.stderr.write(`${config.database.file} backed up to ${out} (${pages} pages, mode 0600); keep it as safe as the database: it holds the students' records\n`);
+  return 0;
 }
 
 function keygen(args: string[]): number {
@@ -56,16 +72,26 @@ function issue(args: string[]): number {
     records: { type: 'string' },
     device: { type: 'string' },
     out: { type: 'string' },
+    format: { type: 'string', default: 'mleg1' },
   });
+  const format = v.format as IssueFormat;
+  if (format !== 'mleg1' && format !== 'mleg2' && format !== 'both') throw new UsageError(`--format must be mleg1, mleg2 or both, not ${JSON.stringify(v.format)}`);
   const dir = required(v.dir, '--dir');
   const records = readRecords(required(v.records, '--records'));
   const device = v.device === undefined ? undefined : (JSON.parse(readFileSync(v.device, 'utf8')) as JWK);
   const out = v.out ?? join(dir, 'credentials');
   mkdirSync(out, { recursive: true });
-  for (const c of issueRecords(dir, records, device)) {
-    const file = join(out, `${c.jti}.jwt`);
-    writeFileSync(file, `${c.credential}\n`);
-    process.stdout.write(`${JSON.stringify({ jti: c.jti, idx: c.idx, file })}\n`);
+  // One line per file written: the MLEG1 credential as its JWS text, the MLEG2 one as base64url of its COSE bytes.
+  for (const c of issueRecords(dir, records, device, undefined, format)) {
+    for (const [kind, text, ext] of [
+      ['mleg1', c.credential, 'jwt'],
+      ['mleg2', c.compact?.toString('base64url'), 'cose'],
+    ] as const) {
+      if (text === undefined) continue;
+      const file = join(out, `${c.jti}.${ext}`);
+      writeFileSync(file, `${text}\n`);
+      process.stdout.write(`${JSON.stringify({ jti: c.jti, idx: c.idx, format: kind, file })}\n`);
+    }
   }
   return 0;
 }

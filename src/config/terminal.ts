@@ -89,6 +89,12 @@ export type TerminalConfig = ValueOf<{ kind: 'object'; fields: typeof TERMINAL_S
 export type SerialFields = Pick<ScannerConfig, 'baudRate' | 'dataBits' | 'parity' | 'stopBits'>;
 type DeviceFields = ValueOf<{ kind: 'object'; fields: typeof deviceFields }>;
 
+/** Where scans come from: the configured lanes, and each scanner in no lane (on screens, its scans' lane is its id). */
+export function laneIds({ lanes, scanners }: Pick<TerminalConfig, 'lanes' | 'scanners'>): string[] {
+  const inLane = new Set(lanes.flatMap((l) => l.scanners));
+  return [...lanes.map((l) => l.id), ...scanners.filter((s) => !inLane.has(s.id)).map((s) => s.id)];
+}
+
 /** Checks what the schema cannot: references between entries. Throws ConfigError naming the key. */
 export function checkTerminalConfig(config: TerminalConfig, source: string): void {
   const fail = (key: string, message: string): never => {

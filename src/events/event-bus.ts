@@ -12,6 +12,11 @@ export interface ScanEvent {
   result: VerifyResult;
 }
 
+/** The lane a scan belongs to on screens and in the fleet: its lane, or for a scanner in no lane, the scanner. */
+export function displayLane(scan: ScanEvent): string {
+  return scan.lane ?? scan.scanner;
+}
+
 export interface ScannerStateEvent {
   scanner: string;
   state: 'connected' | 'disconnected';

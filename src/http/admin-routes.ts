@@ -2,10 +2,9 @@
  * Administration behind a bearer token (config `admin.token` or `admin.tokenFile`); the
  * routes do not exist when no token is configured. 401 without a token, 403 with a wrong one.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Verifier } from '../verifier.js';
-import { sendError } from './http-errors.js';
+import { requireAdminToken } from './bearer-auth.js';
 import { errorReplies } from './schemas.js';
 
 export interface AdminRoutesOptions {
@@ -13,22 +12,8 @@ export interface AdminRoutesOptions {
   verifier: Verifier;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { token, verifier }) => {
-  const expected = digest(token);
-  app.addHook('onRequest', async (request, reply) => {
-    const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer +(\S+)\s*$/i.exec(header);
-    if (match === null) {
-      reply.header('www-authenticate', 'Bearer realm="mleg admin"');
-      return sendError(reply, 'UNAUTHORIZED', 'this route needs "Authorization: Bearer <admin token>"');
-    }
-    if (!timingSafeEqual(digest(match[1]!), expected)) {
-      request.log.warn({ route: request.routeOptions.url }, 'admin request with a wrong token');
-      return sendError(reply, 'FORBIDDEN', 'wrong admin token');
-    }
-  });
+  requireAdminToken(app, token, 'mleg admin');
 
   app.post(
     '/v1/admin/refresh',

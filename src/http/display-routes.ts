@@ -11,18 +11,15 @@
  *
  * Manual entry on the page posts to /v1/verify.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { HOLDER_FIELDS, shownFields, type DisplayConfig } from '../config/display.js';
-import type { TerminalConfig } from '../config/terminal.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { forLane, HOLDER_FIELDS, LAYOUTS, shownFields, type DisplayConfig } from '../config/display.js';
+import { laneIds, type TerminalConfig } from '../config/terminal.js';
 import type { EventBus } from '../events/event-bus.js';
 import { VERDICTS } from '../verify/verdicts.js';
 import { displayLane, toDisplayResult, VERDICT_TEXTS, type DisplayScan } from './display-view.js';
 import { streamEvents } from './events-routes.js';
-import { MlegError } from '../errors.js';
+import { loadPageAssets, sendAsset } from './page-assets.js';
 
 export interface DisplayRoutesOptions {
   display: DisplayConfig;
@@ -34,46 +31,7 @@ export interface DisplayRoutesOptions {
   terminal: Pick<TerminalConfig, 'lanes' | 'scanners'>;
 }
 
-/** The page's own policy: its scripts, styles and API calls come from this service only; nothing inline. */
-export const DISPLAY_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
-const ASSET_DIR = new URL('./display/', import.meta.url);
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
-interface Asset {
-  body: Buffer;
-  type: string;
-}
-
-function loadAssets(): Map<string, Asset> {
-  let names: string[];
-  try {
-    names = readdirSync(ASSET_DIR);
-  } catch {
-    throw new MlegError('INSTALL_BROKEN', `the display page's files are missing from ${fileURLToPath(ASSET_DIR)} (npm run build copies them)`);
-  }
-  const assets = new Map<string, Asset>();
-  for (const name of names) {
-    const type = CONTENT_TYPES[extname(name)];
-    if (type !== undefined) assets.set(name, { body: readFileSync(new URL(name, ASSET_DIR)), type });
-  }
-  if (!assets.has('index.html')) throw new MlegError('INSTALL_BROKEN', `the display page is missing: no index.html in ${fileURLToPath(ASSET_DIR)}`);
-  return assets;
-}
+export { DISPLAY_CSP } from './page-assets.js';
 
 const laneQuery = {
   type: 'object',
@@ -85,7 +43,7 @@ const fieldList = { type: 'array', items: { type: 'string', enum: [...HOLDER_FIE
 const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['lane', 'known', 'lanes', 'holdSeconds', 'heartbeatSeconds', 'show', 'verdicts'],
+  required: ['lane', 'known', 'lanes', 'holdSeconds', 'heartbeatSeconds', 'show', 'layout', 'timeZone', 'statusWarnAgeSeconds', 'verdicts'],
   properties: {
     lane: { type: ['string', 'null'] },
     known: { type: 'boolean', description: 'whether scans can come from this lane (false: manual entry only)' },
@@ -93,6 +51,9 @@ const configSchema = {
     holdSeconds: { type: 'integer' },
     heartbeatSeconds: { type: 'integer' },
     show: fieldList,
+    layout: { type: 'string', enum: [...LAYOUTS], description: 'desk: with the manual-entry field; gate: the verdict filling the screen, no entry field' },
+    timeZone: { type: 'string', description: 'the IANA time zone the page shows times in' },
+    statusWarnAgeSeconds: { type: 'integer', description: 'a result whose status list is older says so' },
     verdicts: {
       type: 'object',
       additionalProperties: false,
@@ -104,31 +65,19 @@ const configSchema = {
   },
 } as const;
 
-/** Where scans come from: the configured lanes, and each scanner in no lane (on screens, its scans' lane is its id). */
-function laneIds({ lanes, scanners }: DisplayRoutesOptions['terminal']): string[] {
-  const inLane = new Set(lanes.flatMap((l) => l.scanners));
-  return [...lanes.map((l) => l.id), ...scanners.filter((s) => !inLane.has(s.id)).map((s) => s.id)];
-}
 
 export const displayRoutes: FastifyPluginAsync<DisplayRoutesOptions> = async (app, o) => {
-  const assets = loadAssets();
+  const assets = loadPageAssets();
   const holdMs = o.display.holdSeconds * 1000;
   const lanes = laneIds(o.terminal);
-  for (const lane of Object.keys(o.display.show.lanes)) {
-    if (!lanes.includes(lane)) app.log.warn({ lane }, 'display.show.lanes names a lane no scanner is in: only manual entry on /?lane= uses it');
+  for (const key of ['show', 'layout'] as const) {
+    for (const lane of Object.keys(o.display[key].lanes)) {
+      if (!lanes.includes(lane)) app.log.warn({ lane }, `display.${key}.lanes names a lane no scanner is in: only manual entry on /?lane= uses it`);
+    }
   }
 
-  const sendAsset = (name: string, reply: FastifyReply) => {
-    const asset = assets.get(name);
-    if (asset === undefined) return reply.callNotFound();
-    return reply.type(asset.type).send(asset.body);
-  };
-
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
-    reply.header('content-security-policy', DISPLAY_CSP);
-    return sendAsset('index.html', reply);
-  });
-  app.get<{ Params: { file: string } }>('/display/:file', { schema: { hide: true } }, async (request, reply) => sendAsset(request.params.file, reply));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => sendAsset(assets, 'index.html', reply));
+  app.get<{ Params: { file: string } }>('/display/:file', { schema: { hide: true } }, async (request, reply) => sendAsset(assets, request.params.file, reply));
 
   app.get<{ Querystring: { lane?: string } }>(
     '/v1/display/config',
@@ -142,6 +91,9 @@ export const displayRoutes: FastifyPluginAsync<DisplayRoutesOptions> = async (ap
         holdSeconds: o.display.holdSeconds,
         heartbeatSeconds: o.heartbeatMs / 1000,
         show: shownFields(o.display, lane),
+        layout: forLane(o.display.layout, lane),
+        timeZone: o.display.timeZone,
+        statusWarnAgeSeconds: o.display.statusWarnAgeSeconds,
         verdicts: VERDICT_TEXTS,
       };
     },

@@ -4,8 +4,7 @@
  * (`display.show`). Document numbers and credential ids never go to a screen.
  */
 import type { HolderField } from '../config/display.js';
-import type { ScanEvent } from '../events/event-bus.js';
-import type { HolderView, VerifyResult } from '../verify/result.js';
+import type { HolderView, StatusView, VerifyResult } from '../verify/result.js';
 import type { Verdict } from '../verify/verdicts.js';
 
 export interface DisplayResult {
@@ -17,7 +16,8 @@ export interface DisplayResult {
   credential: { doc: 'school' | 'student'; org: { name: string }; valid_until: string } | null;
   /** Only the fields the screen may show; null when there are none to show. */
   holder: Partial<HolderView> | null;
-  status: { checked: boolean };
+  status: StatusView;
+  first_accepted_at?: string;
 }
 
 export interface DisplayScan {
@@ -43,10 +43,7 @@ export const VERDICT_TEXTS: Record<Verdict, { pl: string; en: string }> = {
   VALID: { pl: 'Legitymacja ważna', en: 'The ID is valid' },
 };
 
-/** The lane a scan belongs to on screens: its lane, or for a scanner in no lane, the scanner. */
-export function displayLane(scan: ScanEvent): string {
-  return scan.lane ?? scan.scanner;
-}
+export { displayLane } from '../events/event-bus.js';
 
 export function toDisplayResult(result: VerifyResult, show: readonly HolderField[]): DisplayResult {
   const { credential: c, holder: h } = result;
@@ -59,6 +56,7 @@ export function toDisplayResult(result: VerifyResult, show: readonly HolderField
     presented_at: result.presented_at,
     credential: c === null ? null : { doc: c.doc, org: { name: c.org.name }, valid_until: c.valid_until },
     holder,
-    status: { checked: result.status.checked },
+    status: result.status,
+    ...(result.first_accepted_at === undefined ? {} : { first_accepted_at: result.first_accepted_at }),
   };
 }

@@ -12,14 +12,17 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string)
   return reply.code(status).send(errorBody(code, message));
 }
 
-/** What to answer for an error a route threw or Fastify raised; undefined: a fault of ours (500). */
-export function clientError(error: FastifyError | MlegError): { code: ErrorCode; message: string } | undefined {
+/**
+ * What to answer for an error a route threw or Fastify raised; undefined: a fault of ours (500).
+ * @param accepted the content types the app takes, for a 415's message
+ */
+export function clientError(error: FastifyError | MlegError, accepted?: string): { code: ErrorCode; message: string } | undefined {
   if (error instanceof MlegError) return error.status < 500 || error.code === 'DECODE_TIMEOUT' ? { code: error.code, message: error.message } : undefined;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { code: 'BODY_TOO_LARGE', message: 'request body is too large' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'unsupported content type; send application/json or text/plain' };
+      return { code: 'UNSUPPORTED_MEDIA_TYPE', message: accepted === undefined ? 'unsupported content type' : `unsupported content type; send ${accepted}` };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { code: 'BODY_MISSING', message: 'the body is empty' };
     case 'FST_ERR_VALIDATION':

@@ -1,8 +1,13 @@
 /** GET /metrics: Prometheus text format. */
 import type { FastifyPluginAsync } from 'fastify';
-import type { Metrics } from '../metrics/metrics.js';
 
-export const metricsRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
+/** What /metrics serves: a Prometheus registry's text (the verifier's Metrics, the issuing service's). */
+export interface MetricsText {
+  readonly contentType: string;
+  text(): Promise<string>;
+}
+
+export const metricsRoutes: FastifyPluginAsync<{ metrics: MetricsText }> = async (app, { metrics }) => {
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'], response: { 200: { type: 'string' } } } }, async (_request, reply) => {
     reply.type(metrics.contentType);
     return metrics.text();

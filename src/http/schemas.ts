@@ -12,7 +12,7 @@ export const resultSchema = {
   $id: 'result',
   type: 'object',
   additionalProperties: false,
-  required: ['verdict', 'valid', 'reason', 'checked_at', 'presented_at', 'credential', 'holder', 'status'],
+  required: ['verdict', 'valid', 'reason', 'checked_at', 'presented_at', 'credential', 'holder', 'status', 'replay'],
   properties: {
     verdict: { type: 'string', enum: [...VERDICTS] },
     valid: { type: 'boolean' },
@@ -43,7 +43,21 @@ export const resultSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['checked'],
-      properties: { checked: { type: 'boolean' } },
+      properties: {
+        checked: { type: 'boolean' },
+        iat: { type: 'string', format: 'date-time', description: 'when the status list that decided was issued' },
+        age_seconds: { type: 'integer', minimum: 0, description: "that list's age when the presentation was checked" },
+      },
+    },
+    first_accepted_at: { type: 'string', format: 'date-time', description: 'REPLAYED only: when this presentation was first accepted' },
+    replay: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['shared'],
+      description: 'SPEC 9: where the replay decision was taken',
+      properties: {
+        shared: { type: 'boolean', description: "true exactly when this presentation's replay decision was taken in the fleet's shared store (Redis); false for this process's own memory, and for verdicts decided before replay" },
+      },
     },
   },
 } as const;
@@ -55,6 +69,8 @@ export const errorSchema = {
   properties: {
     error: { type: 'string' },
     message: { type: 'string' },
+    /** The request field a 400 is about, where there is one. */
+    field: { type: 'string' },
   },
 } as const;
 

@@ -1,6 +1,8 @@
-/** GET /v1/state: what the service runs on — trust list, verifier threads, status lists, scanners. */
+/** GET /v1/state: what the service runs on — trust list, verifier threads, status lists, scanners, replay memory and the fleet. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ScannerStatus } from '../events/event-bus.js';
+import type { Fleet } from '../fleet/fleet.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Verifier } from '../verifier.js';
 
 export interface StateRoutesOptions {
@@ -9,6 +11,8 @@ export interface StateRoutesOptions {
   startedAt: Date;
   version: string;
   ready: () => boolean;
+  fleet: Fleet | undefined;
+  metrics: Metrics;
 }
 
 const nullable = (type: string, format?: string) => ({ type: [type, 'null'], ...(format !== undefined ? { format } : {}) });
@@ -57,11 +61,32 @@ const stateSchema = obj({
       scans: { type: 'integer' },
     }),
   },
+  replay: obj({
+    store: { type: 'string', enum: ['memory', 'redis'] },
+    remembered: { type: 'integer', description: 'accepted presentations this process remembers' },
+    shared: {
+      ...obj({
+        where: { type: 'string', description: 'the Redis URL without its password' },
+        connected: { type: 'boolean' },
+        sharing: { type: 'boolean', description: 'whether replay decisions are taken in Redis now (false: by this node alone)' },
+        since: { type: 'string', format: 'date-time', description: 'when sharing last started or stopped' },
+        last_error: { type: ['object', 'null'], additionalProperties: false, required: ['message', 'at'], properties: { message: { type: 'string' }, at: { type: 'string', format: 'date-time' } } },
+        decisions: obj({ shared: { type: 'integer' }, local: { type: 'integer' } }),
+        local_because: obj({ offline: { type: 'integer' }, timeout: { type: 'integer' }, error: { type: 'integer' } }),
+        late_answers: { type: 'integer' },
+        written_back: { type: 'integer' },
+        round_trip: { type: 'array', description: 'round trips of the replay check, cumulative per bucket (le_ms null: all)', items: obj({ le_ms: nullable('number'), count: { type: 'integer' } }) },
+      }),
+      type: ['object', 'null'],
+    },
+  }),
+  fleet: { ...obj({ node_id: nullable('string'), heartbeat_seconds: { type: 'integer' }, events_not_appended: { type: 'integer' } }), type: ['object', 'null'] },
 });
 
 export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, o) => {
   app.get('/v1/state', { schema: { summary: 'Trust list, status lists and scanners in use', tags: ['operations'], response: { 200: stateSchema } } }, async () => {
     const trust = o.verifier.trust.current;
+    const { fleet } = o;
     return {
       service: { version: o.version, started_at: o.startedAt.toISOString(), ready: o.ready() },
       trust: {
@@ -71,6 +96,12 @@ export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, o
       verifier: { threads: o.verifier.pool?.size ?? 0, verified_on_main_thread: o.verifier.verifiedHere, per_thread: o.verifier.pool?.threadStates() ?? [] },
       status_lists: o.verifier.status.state(),
       scanners: o.scanners(),
+      replay: {
+        store: fleet === undefined ? 'memory' : 'redis',
+        remembered: o.verifier.replay.size,
+        shared: fleet === undefined ? null : { ...fleet.replay.state(), round_trip: await o.metrics.roundTrips() },
+      },
+      fleet: fleet === undefined ? null : { node_id: fleet.nodeId ?? null, heartbeat_seconds: fleet.heartbeatSeconds, events_not_appended: fleet.events?.appendFailures ?? 0 },
     };
   });
 };

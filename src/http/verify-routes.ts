@@ -24,7 +24,7 @@ export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app,
       bodyLimit,
       schema: {
         summary: 'Verify one presentation',
-        description: 'The QR text as JSON {"payload": "MLEG1:…"} or as text/plain. 200 whatever the verdict.',
+        description: 'The QR text (MLEG1:… or MLEG2:…) as JSON {"payload": "…"} or as text/plain, exactly as scanned (only a final CR/LF is stripped). 200 whatever the verdict.',
         tags: ['verification'],
         body: {
           content: {
@@ -32,10 +32,10 @@ export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app,
               schema: {
                 type: 'object',
                 required: ['payload'],
-                properties: { payload: { type: 'string', description: 'The QR text, MLEG1:…' } },
+                properties: { payload: { type: 'string', description: 'The QR text, MLEG1:… or MLEG2:…' } },
               },
             },
-            'text/plain': { schema: { type: 'string', minLength: 1, description: 'The QR text, MLEG1:…' } },
+            'text/plain': { schema: { type: 'string', minLength: 1, description: 'The QR text, MLEG1:… or MLEG2:…' } },
           },
         },
         response: { 200: { $ref: 'result#' }, ...errorReplies(400, 413, 415, 429) },

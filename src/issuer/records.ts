@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { JWK } from 'jose';
+import { MlegError } from '../errors.js';
 import { isCalendarDate } from '../verify/claims.js';
 import type { StudentRecord } from './credential.js';
 import { endOfDayInPoland } from './valid-until.js';
@@ -26,14 +27,14 @@ export function readRecords(file: string): IssueRecord[] {
     try {
       return toRecord(row, dirname(resolve(file)));
     } catch (err) {
-      throw new Error(`${file}: record ${i + 1}: ${(err as Error).message}`);
+      throw new MlegError('RECORDS_INVALID', `${file}: record ${i + 1}: ${(err as Error).message}`);
     }
   });
 }
 
 function parseJsonRecords(text: string): Record<string, unknown>[] {
   const doc: unknown = JSON.parse(text);
-  if (!Array.isArray(doc)) throw new Error('JSON records must be an array of objects');
+  if (!Array.isArray(doc)) throw new MlegError('RECORDS_INVALID', 'JSON records must be an array of objects');
   return doc as Record<string, unknown>[];
 }
 
@@ -69,15 +70,15 @@ export function parseCsv(text: string): Record<string, string>[] {
 function toRecord(row: Record<string, unknown>, baseDir: string): IssueRecord {
   const text = (name: string): string => {
     const v = row[name];
-    if (typeof v !== 'string' || v === '') throw new Error(`"${name}" is missing`);
+    if (typeof v !== 'string' || v === '') throw new MlegError('RECORDS_INVALID', `"${name}" is missing`);
     return v;
   };
   const org = typeof row.org === 'object' && row.org !== null ? (row.org as Record<string, unknown>) : { name: row.org_name, id: row.org_id };
-  if (typeof org.name !== 'string' || typeof org.id !== 'string') throw new Error('"org_name" and "org_id" (or "org") are missing');
+  if (typeof org.name !== 'string' || typeof org.id !== 'string') throw new MlegError('RECORDS_INVALID', '"org_name" and "org_id" (or "org") are missing');
   const doc = text('doc');
-  if (doc !== 'school' && doc !== 'student') throw new Error('"doc" must be school or student');
+  if (doc !== 'school' && doc !== 'student') throw new MlegError('RECORDS_INVALID', '"doc" must be school or student');
   const birthdate = text('birthdate');
-  if (!isCalendarDate(birthdate)) throw new Error('"birthdate" must be YYYY-MM-DD');
+  if (!isCalendarDate(birthdate)) throw new MlegError('RECORDS_INVALID', '"birthdate" must be YYYY-MM-DD');
   return {
     student: { given_name: text('given_name'), family_name: text('family_name'), birthdate, doc, doc_no: text('doc_no'), org: { name: org.name, id: org.id } },
     exp: parseValidUntil(row.valid_until),
@@ -92,12 +93,12 @@ export function parseValidUntil(value: unknown): number {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   if (typeof value === 'string' && isCalendarDate(value)) return endOfDayInPoland(value);
-  throw new Error('"valid_until" must be YYYY-MM-DD or seconds since the epoch');
+  throw new MlegError('RECORDS_INVALID', '"valid_until" must be YYYY-MM-DD or seconds since the epoch');
 }
 
 function parseIndex(value: unknown): number {
   const idx = typeof value === 'string' ? Number(value) : value;
-  if (!Number.isSafeInteger(idx) || (idx as number) < 0) throw new Error('"idx" must be an integer >= 0');
+  if (!Number.isSafeInteger(idx) || (idx as number) < 0) throw new MlegError('RECORDS_INVALID', '"idx" must be an integer >= 0');
   return idx as number;
 }
 
@@ -105,5 +106,5 @@ function parseDevice(value: unknown, baseDir: string): JWK | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'object' && value !== null) return value as JWK;
   if (typeof value === 'string') return JSON.parse(readFileSync(resolve(baseDir, value), 'utf8')) as JWK;
-  throw new Error('"device" must be a JWK file name or a JWK object');
+  throw new MlegError('RECORDS_INVALID', '"device" must be a JWK file name or a JWK object');
 }

@@ -10,11 +10,14 @@ export function isJwsAlg(value: unknown): value is JwsAlg {
   return value === 'ES256' || value === 'EdDSA';
 }
 
-/** True when `signature` is a valid `alg` signature of `signingInput` by `key`. Never throws. */
-export function verifySignature(alg: JwsAlg, key: KeyObject, signingInput: string, signature: Buffer): boolean {
-  // Both algorithms produce exactly 64 bytes (ES256 as r||s, IEEE P1363).
+/**
+ * True when `signature` is a valid `alg` signature of `signingInput` (a JWS's text, or the
+ * bytes a COSE signature covers) by `key`. Never throws.
+ */
+export function verifySignature(alg: JwsAlg, key: KeyObject, signingInput: string | Uint8Array, signature: Uint8Array): boolean {
+  // Both algorithms produce exactly 64 bytes (ES256 as r||s, IEEE P1363, in JWS and COSE alike).
   if (signature.length !== 64) return false;
-  const data = Buffer.from(signingInput, 'latin1');
+  const data = typeof signingInput === 'string' ? Buffer.from(signingInput, 'latin1') : signingInput;
   try {
     return alg === 'ES256'
       ? cryptoVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
@@ -24,8 +27,8 @@ export function verifySignature(alg: JwsAlg, key: KeyObject, signingInput: strin
   }
 }
 
-export function createSignature(alg: JwsAlg, privateKey: KeyObject, signingInput: string): Buffer {
-  const data = Buffer.from(signingInput, 'utf8');
+export function createSignature(alg: JwsAlg, privateKey: KeyObject, signingInput: string | Uint8Array): Buffer {
+  const data = typeof signingInput === 'string' ? Buffer.from(signingInput, 'utf8') : signingInput;
   return alg === 'ES256'
     ? cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })
     : cryptoSign(null, data, privateKey);

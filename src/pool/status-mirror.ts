@@ -49,6 +49,6 @@ export class StatusMirror implements StatusLookup {
     const list = this.#lists.get(slotKey(uri, iss));
     if (list === undefined || unusableReason(list, nowSeconds, this.limits) !== undefined) return this.ask(uri, idx, iss, nowSeconds);
     const value = statusAt(list.bytes, list.bits, idx);
-    return value === undefined ? { state: 'past-end', entries: list.entries } : { state: 'found', value };
+    return value === undefined ? { state: 'past-end', entries: list.entries, iat: list.iat } : { state: 'found', value, iat: list.iat };
   }
 }

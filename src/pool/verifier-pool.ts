@@ -21,7 +21,7 @@ import type { Slot } from '../status/status-slots.js';
 import { trustedKeyData, type TrustList } from '../trust/trust-list.js';
 import type { VerifyResult } from '../verify/result.js';
 import type { StatusAnswer } from '../verify/status-answer.js';
-import { replayed } from '../verify/verify.js';
+import { afterReplay } from '../verify/verify.js';
 import { WorkerChannel } from '../worker/channel.js';
 import { siblingModule } from '../worker/start-worker.js';
 import { InlineRule, type Client } from './inline-rule.js';
@@ -161,15 +161,20 @@ export class VerifierPool {
     }
   }
 
-  /** Replay memory, in order: a VALID presentation already remembered becomes REPLAYED. */
-  #remember({ results, remember }: Pick<Verified, 'results' | 'remember'>): VerifyResult[] {
+  /**
+   * Replay memory, asked in order: a VALID presentation already remembered becomes
+   * REPLAYED. The shared store (Redis) answers later; a memory store at once.
+   */
+  #remember({ results, remember }: Pick<Verified, 'results' | 'remember'>): VerifyResult[] | Promise<VerifyResult[]> {
+    let later: Promise<void>[] | undefined;
     for (let i = 0; i < results.length; i++) {
       const r = remember[i];
       if (r === null || r === undefined) continue;
-      const firstAt = this.#o.replay.rememberOnce(r.key, r.nowSeconds, r.untilSeconds);
-      if (firstAt !== undefined) results[i] = replayed(results[i]!, firstAt);
+      const answer = this.#o.replay.rememberOnce(r.key, r.nowSeconds, r.untilSeconds);
+      if (answer instanceof Promise) (later ??= []).push(answer.then((a) => void (results[i] = afterReplay(results[i]!, a))));
+      else results[i] = afterReplay(results[i]!, answer);
     }
-    return results;
+    return later === undefined ? results : Promise.all(later).then(() => results);
   }
 
   #start(restarts = 0): Thread {

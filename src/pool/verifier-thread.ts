@@ -6,7 +6,7 @@
  * owner of replay memory, decides between VALID and REPLAYED.
  */
 import { workerData } from 'node:worker_threads';
-import type { ReplayStore } from '../replay/replay-store.js';
+import { NOT_SEEN_HERE, type ReplayStore } from '../replay/replay-store.js';
 import type { StatusLimits } from '../status/status-list-token.js';
 import { trustListFrom, type TrustedKeyData } from '../trust/trust-list.js';
 import { CredentialCache } from '../verify/credential-cache.js';
@@ -88,7 +88,8 @@ function replayNoting(remember: (Remember | null)[], i: number): ReplayStore {
     size: 0,
     rememberOnce(key, nowSeconds, untilSeconds) {
       remember[i] = { key, nowSeconds, untilSeconds };
-      return undefined;
+      return NOT_SEEN_HERE;
     },
+    forgetPast() {},
   };
 }

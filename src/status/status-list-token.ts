@@ -25,7 +25,7 @@ export interface StatusList {
   /**
    * The token as received, as its (ASCII) bytes, kept to persist it and to check it again:
    * bytes, so that it moves from the status list thread whole instead of being copied as
-   * text (which cost the main thread ~0.25 ms per refresh of a 10 M-entry list).
+   * text, which cost the main thread time at every refresh (bench/results/findings.md).
    */
   token: Uint8Array;
 }

@@ -182,7 +182,7 @@ export class StatusLists implements StatusLookup {
     if (why !== undefined) return { state: 'unavailable', reason: why };
     this.#refreshIfDue(uri, nowSeconds);
     const value = statusAt(held.list.bytes, held.list.bits, idx);
-    return value === undefined ? { state: 'past-end', entries: held.list.entries } : { state: 'found', value };
+    return value === undefined ? { state: 'past-end', entries: held.list.entries, iat: held.list.iat } : { state: 'found', value, iat: held.list.iat };
   }
 
   /**

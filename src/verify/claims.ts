@@ -1,7 +1,12 @@
-/** SPEC 2: the credential's claims, checked for presence and type. */
+/**
+ * SPEC 2: the credential's claims, checked for presence and type. The facts are the same
+ * in both presentation formats (SPEC 11 carries them as CWT claims); only the device key
+ * differs in form (`cnf.jwk` here, a COSE_Key in MLEG2).
+ */
 import { isPlainObject, type Parsed } from '../jws/compact.js';
 
-export interface CredentialClaims {
+/** What a credential says, whichever format carried it. */
+export interface CredentialFacts {
   iss: string;
   jti: string;
   iat: number;
@@ -13,8 +18,11 @@ export interface CredentialClaims {
   birthdate: string;
   doc_no: string;
   org: { name: string; id: string };
-  cnf: { jwk: Record<string, unknown> };
   status: { status_list: { idx: number; uri: string } };
+}
+
+export interface CredentialClaims extends CredentialFacts {
+  cnf: { jwk: Record<string, unknown> };
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -28,11 +36,21 @@ export function isDateSeconds(value: unknown): value is number {
   return Number.isSafeInteger(value) && Math.abs(value as number) <= MAX_DATE_SECONDS;
 }
 
+/** The JWT claims of an MLEG1 credential. */
 export function parseCredentialClaims(c: Record<string, unknown>): Parsed<CredentialClaims> {
-  const bad = (claim: string, want: string): Parsed<CredentialClaims> => ({
-    ok: false,
-    reason: `credential claim "${claim}" ${c[claim] === undefined ? 'is missing' : `must be ${want}`}`,
-  });
+  const facts = parseCredentialFacts(c);
+  if (!facts.ok) return facts;
+  if (!isPlainObject(c.cnf) || !isPlainObject(c.cnf.jwk)) return badClaim(c, 'cnf', 'an object with a "jwk" object');
+  return { ok: true, value: c as unknown as CredentialClaims };
+}
+
+function badClaim<T>(c: Record<string, unknown>, claim: string, want: string): Parsed<T> {
+  return { ok: false, reason: `credential claim "${claim}" ${c[claim] === undefined ? 'is missing' : `must be ${want}`}` };
+}
+
+/** Every claim of SPEC 2 but the device key, named as SPEC 2 names them. */
+export function parseCredentialFacts(c: Record<string, unknown>): Parsed<CredentialFacts> {
+  const bad = (claim: string, want: string): Parsed<CredentialFacts> => badClaim(c, claim, want);
   if (typeof c.iss !== 'string' || c.iss.length === 0) return bad('iss', 'a non-empty string');
   if (typeof c.jti !== 'string' || c.jti.length < 1 || c.jti.length > 64) return bad('jti', 'a string of 1-64 characters');
   if (!isDateSeconds(c.iat)) return bad('iat', DATE_SECONDS);
@@ -47,12 +65,11 @@ export function parseCredentialClaims(c: Record<string, unknown>): Parsed<Creden
   if (!isPlainObject(org) || typeof org.name !== 'string' || typeof org.id !== 'string') {
     return bad('org', 'an object with string "name" and "id"');
   }
-  if (!isPlainObject(c.cnf) || !isPlainObject(c.cnf.jwk)) return bad('cnf', 'an object with a "jwk" object');
   const list = isPlainObject(c.status) ? c.status.status_list : undefined;
   if (!isPlainObject(list) || !Number.isSafeInteger(list.idx) || (list.idx as number) < 0 || typeof list.uri !== 'string') {
     return bad('status', 'an object { "status_list": { "idx": integer >= 0, "uri": string } }');
   }
-  return { ok: true, value: c as unknown as CredentialClaims };
+  return { ok: true, value: c as unknown as CredentialFacts };
 }
 
 export function isCalendarDate(text: string): boolean {
@@ -62,3 +79,4 @@ export function isCalendarDate(text: string): boolean {
   const date = new Date(Date.UTC(y, mo - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
+

@@ -7,16 +7,22 @@ import { KEY_CHOOSING_HEADERS, firstPresent, parseCompactJws } from '../jws/comp
 import { importPublicJwk, type PublicKey } from '../jws/jwk.js';
 import { verifySignature } from '../jws/signature.js';
 import type { TrustList } from '../trust/trust-list.js';
-import { parseCredentialClaims, type CredentialClaims } from './claims.js';
+import { parseCredentialClaims, type CredentialFacts } from './claims.js';
 import { isoSeconds, type CredentialShown } from './result.js';
 
 export const CREDENTIAL_TYP = 'mleg+jwt';
 
+/** An issuer-verified credential, the same whichever format carried it (MLEG1 or MLEG2). */
 export interface VerifiedCredential {
-  /** base64url SHA-256 of the credential text: what a proof's `cred` must equal (computed once, at first sight). */
-  hash: string;
-  claims: CredentialClaims;
-  /** The holder's device key from `cnf.jwk`, imported once. */
+  /**
+   * SHA-256 of the credential exactly as presented — its text in MLEG1, its COSE_Sign1
+   * bytes in MLEG2 — computed once, at first sight: what the proof binds.
+   */
+  hash: Buffer;
+  /** `hash` in base64url: what an MLEG1 proof's `cred` claim must equal. */
+  hashText: string;
+  claims: CredentialFacts;
+  /** The holder's device key (`cnf.jwk`, or the COSE_Key of `cnf`), imported once. */
   device: PublicKey;
   shown: CredentialShown;
 }
@@ -25,8 +31,14 @@ export type CredentialOutcome =
   | { ok: true; credential: VerifiedCredential }
   | { ok: false; verdict: 'MALFORMED' | 'UNKNOWN_ISSUER' | 'BAD_SIGNATURE'; reason: string };
 
+/** The base64url SHA-256 of an MLEG1 credential's text: its proof's `cred`. */
 export function credentialHash(text: string): string {
   return createHash('sha256').update(text, 'latin1').digest('base64url');
+}
+
+/** A verified credential from its claims, device key and the SHA-256 of what was presented. */
+export function verifiedCredential(claims: CredentialFacts, device: PublicKey, hash: Buffer): VerifiedCredential {
+  return { hash, hashText: hash.toString('base64url'), claims, device, shown: show(claims) };
 }
 
 export function checkCredential(text: string, trust: TrustList): CredentialOutcome {
@@ -56,10 +68,10 @@ export function checkCredential(text: string, trust: TrustList): CredentialOutco
   if (!verifySignature(key.alg, key.key, signingInput, signature)) {
     return { ok: false, verdict: 'BAD_SIGNATURE', reason: 'the issuer signature does not verify' };
   }
-  return { ok: true, credential: { hash: credentialHash(text), claims: claims.value, device: device.value, shown: show(claims.value) } };
+  return { ok: true, credential: verifiedCredential(claims.value, device.value, createHash('sha256').update(text, 'latin1').digest()) };
 }
 
-function show(c: CredentialClaims): CredentialShown {
+function show(c: CredentialFacts): CredentialShown {
   return {
     credential: {
       id: c.jti,

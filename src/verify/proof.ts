@@ -31,6 +31,6 @@ export function checkProof(proof: CompactJws, credential: VerifiedCredential): P
   if (!verifySignature(alg, credential.device.key, proof.signingInput, proof.signature)) {
     return invalid('the device signature does not verify with the credential\'s "cnf.jwk"');
   }
-  if (payload.cred !== credential.hash) return invalid('claim "cred" is not the hash of this credential');
+  if (payload.cred !== credential.hashText) return invalid('claim "cred" is not the hash of this credential');
   return { ok: true, value: { iat: payload.iat as number, jti: payload.jti } };
 }

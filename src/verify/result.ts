@@ -1,6 +1,6 @@
 /** The result of one verification, in the shape of SPEC 7. */
 import { createHash } from 'node:crypto';
-import { isoMillis, isoSeconds } from '../iso-time.js';
+import { isoMillis, isoSeconds, secondsFormatter } from '../iso-time.js';
 import type { Verdict } from './verdicts.js';
 
 export { isoSeconds } from '../iso-time.js';
@@ -20,6 +20,16 @@ export interface HolderView {
   birthdate: string;
 }
 
+/**
+ * Revocation as checked: whether it was, and, when a status list decided, how fresh that
+ * list was (its `iat`, and its age in seconds when the presentation was checked).
+ */
+export interface StatusView {
+  checked: boolean;
+  iat?: string;
+  age_seconds?: number;
+}
+
 export interface VerifyResult {
   verdict: Verdict;
   valid: boolean;
@@ -28,8 +38,16 @@ export interface VerifyResult {
   presented_at: string | null;
   credential: CredentialView | null;
   holder: HolderView | null;
-  status: { checked: boolean };
+  status: StatusView;
+  /** REPLAYED only: when this presentation was first accepted (what screens show; the reason says it in English). */
+  first_accepted_at?: string;
+  /** SPEC 9: whether this presentation's replay decision was taken in the fleet's shared store. */
+  replay: { shared: boolean };
 }
+
+/** The two `replay` values, made once: results share them. */
+const NOT_SHARED = Object.freeze({ shared: false });
+const SHARED = Object.freeze({ shared: true });
 
 /** What a verified credential contributes to a result; built once per credential. */
 export interface CredentialShown {
@@ -43,7 +61,8 @@ export function makeResult(
   now: number,
   shown: CredentialShown | null = null,
   presentedAtSeconds: number | null = null,
-  statusChecked = false,
+  status: StatusView = { checked: false },
+  replayShared = false,
 ): VerifyResult {
   return {
     verdict,
@@ -53,9 +72,18 @@ export function makeResult(
     presented_at: shown === null || presentedAtSeconds === null ? null : isoSeconds(presentedAtSeconds),
     credential: shown?.credential ?? null,
     holder: shown?.holder ?? null,
-    status: { checked: statusChecked },
+    status,
+    replay: replayShared ? SHARED : NOT_SHARED,
   };
 }
+
+/** The status of a result a list decided: checked (or not: an index past its end), and the list's freshness. */
+export function listStatus(checked: boolean, listIatSeconds: number, nowSeconds: number): StatusView {
+  return { checked, iat: formatListIat(listIatSeconds), age_seconds: Math.max(0, nowSeconds - listIatSeconds) };
+}
+
+/** Status lists' `iat` have their own formatter (one changes once a refresh, and would otherwise push out the presentation's second). */
+const formatListIat = secondsFormatter();
 
 /**
  * What of a result may be logged: the verdict and a hashed credential reference

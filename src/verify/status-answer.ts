@@ -1,8 +1,9 @@
 /** What the verifier asks of revocation status, and the answers it understands (SPEC 5). */
 
+/** `iat`: when the deciding list was issued (seconds), for the result's freshness. */
 export type StatusAnswer =
-  | { state: 'found'; value: number }
-  | { state: 'past-end'; entries: number }
+  | { state: 'found'; value: number; iat: number }
+  | { state: 'past-end'; entries: number; iat: number }
   | { state: 'unavailable'; reason: string };
 
 export interface StatusLookup {

@@ -16,7 +16,7 @@ t.test('keygen, issue from CSV and JSON, revoke, publish, present, verify', asyn
   const entry = JSON.parse(keygen.stdout).keys[0];
   t.match(entry, { kty: 'EC', crv: 'P-256', kid: 'sz7-2026', alg: 'ES256', iss: 'PL-SZKOLA-7', name: 'Szkoła nr 7' });
   t.notOk('d' in entry, 'the trust-list entry has no private part');
-  t.equal((await mleg(['issuer', 'keygen', '--dir', at('issuer'), '--iss', 'X', '--kid', 'y', '--status-uri', uri])).code, 1, 'an existing issuer key is never overwritten');
+  t.equal((await mleg(['issuer', 'keygen', '--dir', at('issuer'), '--iss', 'X', '--kid', 'y', '--status-uri', uri])).code, 2, 'an existing issuer key is never overwritten');
 
   for (const phone of ['phone-a', 'phone-b']) {
     const w = await mleg(['wallet', 'keygen', '--out', at(`${phone}.json`), ...(phone === 'phone-b' ? ['--alg', 'EdDSA'] : [])]);
@@ -45,7 +45,7 @@ t.test('keygen, issue from CSV and JSON, revoke, publish, present, verify', asyn
 
   t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), String(issued[1]!.idx)])).code, 0);
   t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), '--suspend', '42'])).code, 0);
-  t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), '100'])).code, 1, 'an index outside the list is refused');
+  t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), '100'])).code, 2, 'an index outside the list is refused');
   const published = await mleg(['issuer', 'status-list', '--dir', at('issuer'), '--out', at('status.jwt'), '--ttl', '600', '--valid-for', '86400']);
   t.equal(published.code, 0, published.stderr);
 
@@ -80,6 +80,44 @@ t.test('wallet present draws the QR code as PNG or in the terminal', async (t) =
   t.equal(term.code, 0);
   t.match(term.stdout, /[▀▄█]/, 'drawn with block characters');
   t.match(term.stdout, /\nMLEG1:/, 'followed by the payload text');
+});
+
+t.test('issue --format mleg2 and both: one credential in two forms, one status entry', async (t) => {
+  writeFileSync(at('both.json'), JSON.stringify([{ given_name: 'Zuza', family_name: 'Łąka', birthdate: '2011-11-11', doc: 'school', doc_no: 'S/3/2026', org: { name: 'SP 7', id: 'RSPO-7' }, valid_until: '2030-09-30' }]));
+  const both = await mleg(['issuer', 'issue', '--dir', at('issuer'), '--records', at('both.json'), '--device', at('phone-a.pub.json'), '--out', at('both'), '--format', 'both']);
+  t.equal(both.code, 0, both.stderr);
+  const lines = both.stdout.trim().split('\n').map((l) => JSON.parse(l) as { jti: string; idx: number; format: string; file: string });
+  t.same(lines.map((l) => l.format), ['mleg1', 'mleg2']);
+  t.equal(lines[0]!.jti, lines[1]!.jti, 'one credential id');
+  t.equal(lines[0]!.idx, lines[1]!.idx, 'one status index');
+  t.match(lines[1]!.file, /\.cose$/);
+  t.match(readFileSync(lines[1]!.file, 'utf8'), /^[A-Za-z0-9_-]+\n$/, 'a .cose file holds base64url');
+  t.notMatch(both.stdout, /Zuza|Łąka/, 'the issuing log names no student');
+  const verdicts: string[] = [];
+  const ids: string[] = [];
+  for (const line of lines) {
+    const present = await mleg(['wallet', 'present', '--credential', line.file, '--key', at('phone-a.json')]);
+    t.equal(present.code, 0, present.stderr);
+    t.match(present.stdout, line.format === 'mleg1' ? /^MLEG1:/ : /^MLEG2:/);
+    const v = JSON.parse((await mleg(['verify', '--config', at('mleg.json'), present.stdout.trim()])).stdout);
+    verdicts.push(v.verdict);
+    ids.push(v.credential.id);
+  }
+  t.same(verdicts, ['VALID', 'VALID']);
+  t.same(ids, [lines[0]!.jti, lines[0]!.jti], 'both forms show the same credential id');
+  t.equal((await mleg(['issuer', 'revoke', '--dir', at('issuer'), String(lines[0]!.idx)])).code, 0);
+  t.equal((await mleg(['issuer', 'status-list', '--dir', at('issuer'), '--out', at('status.jwt')])).code, 0);
+  const revoked = await mleg(['wallet', 'present', '--credential', lines[1]!.file, '--key', at('phone-a.json')]);
+  t.match(JSON.parse((await mleg(['verify', '--config', at('mleg.json'), revoked.stdout.trim()])).stdout), { verdict: 'REVOKED' }, 'revoking the index revokes the MLEG2 form too');
+
+  const only = await mleg(['issuer', 'issue', '--dir', at('issuer'), '--records', at('both.json'), '--device', at('phone-a.pub.json'), '--out', at('only'), '--format', 'mleg2']);
+  t.equal(only.code, 0, only.stderr);
+  t.match(JSON.parse(only.stdout), { format: 'mleg2', jti: /^[A-Za-z0-9_-]{11}$/ }, 'MLEG2 alone: an 8-byte id');
+  writeFileSync(at('badjti.json'), JSON.stringify([{ given_name: 'A', family_name: 'B', birthdate: '2011-11-11', doc: 'school', doc_no: 'S/4', org: { name: 'SP', id: 'R' }, valid_until: '2030-09-30', jti: 'not base64url!' }]));
+  const bad = await mleg(['issuer', 'issue', '--dir', at('issuer'), '--records', at('badjti.json'), '--device', at('phone-a.pub.json'), '--out', at('only'), '--format', 'mleg2']);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /record 1: jti "not base64url!" is not the base64url of 1-32 bytes/);
+  t.equal((await mleg(['issuer', 'issue', '--dir', at('issuer'), '--records', at('both.json'), '--format', 'cbor'])).code, 2, 'an unknown --format');
 });
 
 t.test('usage errors exit 2', async (t) => {

@@ -63,3 +63,32 @@ t.test('--workers N: that many verifier threads; the default is one per core; a 
     t.match(run.stderr, /--workers/, 'the message names the option');
   }
 });
+
+t.test('--host and --port override http.host and http.port; bad values are usage errors', async (t) => {
+  // The config's own port is taken: only the override lets the service start.
+  const blocker = createServer().listen(0, '127.0.0.1');
+  await once(blocker, 'listening');
+  t.teardown(() => blocker.close());
+  const site = createSite({ http: { host: '127.0.0.1', port: (blocker.address() as { port: number }).port } });
+  t.teardown(() => site.remove());
+  const { child, port, address } = await mlegServe(['--config', site.configFile, '--host', '127.0.0.2', '--port', '0']);
+  t.teardown(() => child.kill('SIGKILL'));
+  t.equal(address, `127.0.0.2:${port}`, 'listens where the options say');
+  t.not(port, (blocker.address() as { port: number }).port);
+  const res = await fetch(`http://127.0.0.2:${port}/v1/verify`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: site.present() });
+  t.equal(((await res.json()) as { verdict: string }).verdict, 'VALID');
+  await t.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'not on the config\'s host');
+  child.kill('SIGTERM');
+  t.equal(await exited(child), 0);
+
+  for (const [args, message] of [
+    [['--port', '70000'], /--port must be from 0 to 65535/],
+    [['--port', 'http'], /--port must be a whole number/],
+    [['--host', ''], /--host is required/],
+    [['--host'], /argument missing/],
+  ] as const) {
+    const run = await mleg(['serve', '--config', site.configFile, ...args]);
+    t.equal(run.code, 2, `${args.join(' ')}: exit 2`);
+    t.match(run.stderr, message);
+  }
+});

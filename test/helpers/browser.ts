@@ -36,9 +36,9 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30000 });
 }
 
-/** A screen as on site: 1280×720, Polish locale, Warsaw time. */
-export function newScreen(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'pl-PL', timezoneId: 'Europe/Warsaw' });
+/** A screen as on site: 1280×720, Polish locale, Warsaw time (or the size and clock zone given). */
+export function newScreen(browser: Browser, o: { width?: number; height?: number; timezoneId?: string } = {}): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 720 }, locale: 'pl-PL', timezoneId: o.timezoneId ?? 'Europe/Warsaw' });
 }
 
 export interface WatchedPage {

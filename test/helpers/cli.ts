@@ -12,12 +12,22 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Another `mleg` to run, as it is (an installed bin); default: node dist/cli.js of this clone. */
+  bin?: string;
+  cwd?: string;
+}
+
 /**
  * Starts `mleg` and returns at once. When it ends, its logs go to the run's log audit:
- * standard error always, standard output for `serve` (other commands print their answer there).
+ * standard error always, standard output for `serve` and `issuer serve` (other commands print
+ * their answer there).
  */
-export function runMleg(args: string[], o: { env?: NodeJS.ProcessEnv; input?: string } = {}): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+export function runMleg(args: string[], o: RunOptions = {}): Running {
+  const [command, argv] = o.bin === undefined ? [process.execPath, [CLI, ...args]] : [o.bin, args];
+  const child = spawn(command, argv, { env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...(o.cwd === undefined ? {} : { cwd: o.cwd }) });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -26,7 +36,7 @@ export function runMleg(args: string[], o: { env?: NodeJS.ProcessEnv; input?: st
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
       recordLogText(logLines(err));
-      if (args[0] === 'serve') recordLogText(logLines(out));
+      if (args[0] === 'serve' || (args[0] === 'issuer' && args[1] === 'serve')) recordLogText(logLines(out));
       resolve(code);
     }),
   );
@@ -40,8 +50,8 @@ export interface CliRun {
 }
 
 /** Runs `mleg` to its end. */
-export async function mleg(args: string[], o: { input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
-  const run = runMleg(args, o.input === undefined ? {} : { input: o.input });
+export async function mleg(args: string[], o: Omit<RunOptions, 'env'> & { timeoutMs?: number } = {}): Promise<CliRun> {
+  const run = runMleg(args, o);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
@@ -53,16 +63,19 @@ export async function mleg(args: string[], o: { input?: string; timeoutMs?: numb
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-/** Starts `mleg serve`; resolves with the port once it logs that it is ready. */
-export async function mlegServe(args: string[]): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const run = runMleg(['serve', ...args]);
+/** Starts `mleg serve`; resolves with the address and port once it logs that it is ready. */
+export async function mlegServe(args: string[], o: Omit<RunOptions, 'input'> = {}): Promise<{ child: ChildProcess; port: number; address: string; output: () => string }> {
+  const run = runMleg(['serve', ...args], o);
   const output = () => run.stdout() + run.stderr();
   const deadline = Date.now() + 15000;
   let ended = false;
   void run.exited.then(() => (ended = true));
   for (;;) {
     const ready = run.stdout().split('\n').find((l) => l.includes('"mleg is ready"'));
-    if (ready !== undefined) return { child: run.child, port: Number(/:(\d+)$/.exec(JSON.parse(ready).address)![1]), output };
+    if (ready !== undefined) {
+      const address = (JSON.parse(ready) as { address: string }).address;
+      return { child: run.child, port: Number(/:(\d+)$/.exec(address)![1]), address, output };
+    }
     if (ended) throw new Error(`mleg serve exited with ${run.child.exitCode}:\n${output()}`);
     if (Date.now() > deadline) throw new Error(`mleg serve did not get ready:\n${output()}`);
     await new Promise((r) => setTimeout(r, 25));

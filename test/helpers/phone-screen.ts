@@ -6,7 +6,7 @@
  * Deterministic: the noise comes from a seeded generator.
  */
 import sharp from 'sharp';
-import { qrPng } from '../../src/issuer/qr.js';
+import { qrPng, qrSize } from '../../src/issuer/qr.js';
 import type { GreyImage } from '../../src/scan/image/grey-image.js';
 import { seededRandom } from './random.js';
 
@@ -30,6 +30,14 @@ export interface CameraShot {
   noise?: number;
   /** JPEG quality; PNG when absent. */
   jpeg?: number;
+  /** A dim screen in a dim room: every grey level scaled by this (0-1) before the sensor's noise. */
+  dim?: number;
+  /**
+   * Draw the code as large as the screen's width allows (whole pixels per module), as a
+   * wallet app does, rather than at 4 pixels a module: a code of fewer modules gets
+   * larger modules on the same phone.
+   */
+  fitWidth?: boolean;
 }
 
 const FRAME = { width: 1280, height: 960 };
@@ -92,21 +100,23 @@ export async function photograph(payloads: string[], shot: CameraShot): Promise<
   const { width, height } = shot.frame ?? FRAME;
   const frame = desk(width, height);
   const onScreen = new Uint8Array(width * height);
-  for (let i = 0; i < payloads.length; i++) warp(await phoneScreen(payloads[i]!, shot.dark ?? false), frame, onScreen, shot.phones[i]!);
+  for (let i = 0; i < payloads.length; i++) warp(await phoneScreen(payloads[i]!, shot.dark ?? false, shot.fitWidth ?? false), frame, onScreen, shot.phones[i]!);
   const random = seededRandom(payloads.length * 7919 + shot.name.length);
   if (shot.moire) addMoire(frame, onScreen, shot.moire);
   let pixels = frame.data;
   if (shot.blur) pixels = await sharp(pixels, { raw: { width, height, channels: 1 } }).blur(shot.blur).toColourspace('b-w').raw().toBuffer();
   if (shot.glare) addGlare({ data: pixels, width, height }, shot.glare);
+  if (shot.dim !== undefined) for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(pixels[i]! * shot.dim!);
   if (shot.noise) for (let i = 0; i < pixels.length; i++) pixels[i] = clamp(pixels[i]! + shot.noise * gaussian(random));
   const image = sharp(pixels, { raw: { width, height, channels: 1 } });
   return shot.jpeg === undefined ? image.png().toBuffer() : image.jpeg({ quality: shot.jpeg }).toBuffer();
 }
 
 /** The phone: a black body, a light (or dark) screen with an app bar and lines of text, the code in the middle. */
-async function phoneScreen(payload: string, dark: boolean): Promise<GreyImage> {
-  const { data: qr, info } = await sharp(await qrPng(payload)).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+async function phoneScreen(payload: string, dark: boolean, fitWidth: boolean): Promise<GreyImage> {
   const { width, height, bezel, top } = PHONE;
+  const scale = fitWidth ? Math.floor((width - 2 * bezel) / (qrSize(payload).modules + 8)) : 4;
+  const { data: qr, info } = await sharp(await qrPng(payload, scale)).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   const data = new Uint8Array(width * height).fill(20);
   const ground = dark ? 18 : 250;
   const ink = dark ? 200 : 60;

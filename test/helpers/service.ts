@@ -34,10 +34,20 @@ export interface TestServiceOptions {
   ready?: () => boolean;
   /** Extra files written into the site folder before the config is loaded (name → content). */
   files?: Record<string, string>;
+  /** When the site's status list was issued (seconds; default a minute ago). */
+  statusIat?: number;
+  /**
+   * Serve this site (its issuer, trust and status lists), rewriting its config file with
+   * `config`, instead of a new one: several services of one deployment (a fleet). The
+   * site is then left in place when the service closes.
+   */
+  site?: Site;
 }
 
 export async function startService(o: TestServiceOptions = {}): Promise<TestService> {
-  const site = createSite({ log: { level: 'debug' }, ...o.config });
+  const siteConfig = { log: { level: 'debug' }, ...o.config };
+  const site = o.site ?? createSite(siteConfig, o.statusIat === undefined ? {} : { statusIat: o.statusIat });
+  if (o.site !== undefined) site.configure(siteConfig);
   for (const [name, content] of Object.entries(o.files ?? {})) writeFileSync(join(site.dir, name), content);
   const config = loadConfig(site.configFile);
   const { log, lines: logs } = captureLog(config.log.level);
@@ -55,7 +65,7 @@ export async function startService(o: TestServiceOptions = {}): Promise<TestServ
     log,
     close: async () => {
       await service.stop();
-      site.remove();
+      if (o.site === undefined) site.remove();
     },
   };
 }

@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issueCompactCredential } from '../../src/issuer/compact-credential.js';
+import { makeCompactPresentation } from '../../src/issuer/compact-presentation.js';
 import { issueCredential, type CredentialOptions } from '../../src/issuer/credential.js';
 import { trustListEntry, type IssuerKey, type SigningKey } from '../../src/issuer/keys.js';
 import { makePresentation, type ProofOptions } from '../../src/issuer/presentation.js';
@@ -19,6 +21,8 @@ export interface Site {
   credential(o?: Partial<CredentialOptions>): string;
   /** A fresh presentation (now) of `credential` (default: a VALID one). */
   present(credential?: string, o?: ProofOptions): string;
+  /** The same in the compact format (MLEG2): a fresh presentation of a credential issued as COSE (default: a VALID one). */
+  presentCompact(o?: Partial<Omit<CredentialOptions, 'header' | 'claims'>>): string;
   /** Rewrites the config file with `config` merged over the defaults. */
   configure(config: Record<string, unknown>): void;
   remove(): void;
@@ -32,13 +36,14 @@ export function siteStatusList(issuer: IssuerKey, uri = STATUS_URI, iat = Math.f
   return signStatusList(issuer, { uri, bits: 2, statuses, iat });
 }
 
-export function createSite(config: Record<string, unknown> = {}): Site {
+/** `statusIat`: when the site's status list was issued (seconds; default a minute ago). */
+export function createSite(config: Record<string, unknown> = {}, o: { statusIat?: number } = {}): Site {
   const dir = mkdtempSync(join(tmpdir(), 'mleg-site-'));
   const issuer = makeIssuer();
   const device = makeDevice();
   const now = Math.floor(Date.now() / 1000);
   writeFileSync(join(dir, 'trust.json'), JSON.stringify({ keys: [trustListEntry(issuer)] }));
-  writeFileSync(join(dir, 'status.jwt'), siteStatusList(issuer));
+  writeFileSync(join(dir, 'status.jwt'), siteStatusList(issuer, STATUS_URI, o.statusIat));
   const configFile = join(dir, 'config.json');
   const configure = (extra: Record<string, unknown>) =>
     writeFileSync(
@@ -60,6 +65,8 @@ export function createSite(config: Record<string, unknown> = {}): Site {
     device,
     credential,
     present: (cred = credential(), p: ProofOptions = {}) => makePresentation(cred, device, p),
+    presentCompact: (c = {}) =>
+      makeCompactPresentation(issueCompactCredential({ issuer, student: STUDENT, device: device.publicJwk, status: { uri: STATUS_URI, idx: IDX.valid }, iat: now - 30 * DAY, exp: now + 300 * DAY, ...c }), device),
     configure,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -68,6 +68,7 @@ t.test('/v1/display/config: the lane, how long a result stays, what the screen s
   for (const v of VERDICTS) t.ok(VERDICT_TEXTS[v].pl !== '' && VERDICT_TEXTS[v].en !== '' && VERDICT_TEXTS[v].pl !== VERDICT_TEXTS[v].en, `${v}: Polish and English`);
   const gate2 = await readJson(await fetch(`${s.url}/v1/display/config?lane=gate-2`));
   t.match(gate2, { lane: 'gate-2', known: false, show: [] });
+  t.match(all, { layout: 'desk', timeZone: 'Europe/Warsaw', statusWarnAgeSeconds: 86400 }, 'the default layout, zone and warning age');
   t.equal((await fetch(`${s.url}/v1/display/config?lane=`)).status, 400, 'an empty lane is refused');
   const openapi = await readJson(await fetch(`${s.url}/openapi.json`));
   t.ok(openapi.paths['/v1/display/config'] && openapi.paths['/v1/display/events'], 'documented in the OpenAPI document');
@@ -110,6 +111,34 @@ t.test('the display stream: one lane, holder fields cut to display.show, never t
   await s.close();
   await Promise.all([gate2, till, all].map((c) => c.until((x) => x.ended, 3000, 'the stream to end')));
   t.pass('stopping the service ends display streams');
+});
+
+t.test("/v1/display/config: each lane's layout; the zone and the warning age as configured", async (t) => {
+  const s = await startService({ config: { display: { layout: { lanes: { 'gate-1': 'gate' } }, timeZone: 'UTC', statusWarnAgeSeconds: 3600 } } });
+  t.teardown(() => s.close());
+  const config = async (lane: string) => readJson(await fetch(`${s.url}/v1/display/config${lane === '' ? '' : `?lane=${lane}`}`));
+  t.match(await config('gate-1'), { layout: 'gate', timeZone: 'UTC', statusWarnAgeSeconds: 3600 });
+  t.match(await config('till'), { layout: 'desk' });
+  t.match(await config(''), { layout: 'desk' });
+  t.ok(s.logs.some((l) => l.level === 40 && l.lane === 'gate-1' && String(l.msg).startsWith('display.layout.lanes names a lane no scanner is in')), 'a layout for a lane no scanner is in is logged');
+});
+
+t.test("the display stream carries what the page's small print is made of: the list's freshness, a replay's first acceptance", async (t) => {
+  const s = await startService();
+  t.teardown(() => s.close());
+  const client = await SseClient.open(`${s.url}/v1/display/events?lane=gate-1`);
+  t.teardown(() => client.close());
+  const payload = s.present();
+  const first = await s.verifier.verify(payload, 'gate-1');
+  const again = await s.verifier.verify(payload, 'gate-1');
+  for (const result of [first, again]) s.bus.publish({ type: 'scan', data: { scanner: 'gate-1', lane: 'gate-1', result } });
+  await client.until((c) => c.events.length === 2, 5000, 'two scans');
+  const [valid, replayed] = client.data<{ result: Record<string, unknown> }>().map((d) => d.result);
+  t.match(valid!.status, { checked: true, iat: first.status.iat, age_seconds: first.status.age_seconds });
+  t.notOk('first_accepted_at' in valid!, 'only a replay has a first acceptance');
+  t.equal(again.verdict, 'REPLAYED');
+  t.equal(replayed!.first_accepted_at, new Date(Math.floor(Date.parse(first.checked_at) / 1000) * 1000).toISOString(), 'when the VALID one was accepted');
+  t.match(replayed!.status, { checked: true, iat: first.status.iat });
 });
 
 t.test('the display stream: a heartbeat the page can see, and catch-up only of what would still be on screen', async (t) => {

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import type { Page } from 'playwright-core';
 import { VERDICT_TEXTS } from '../../src/http/display-view.js';
 import { makeResult } from '../../src/verify/result.js';
 import { VERDICTS, type Verdict } from '../../src/verify/verdicts.js';
 import { DEMO_STUDENT } from '../../src/commands/demo.js';
 import { launchBrowser, newScreen, openPage, screenshot } from '../helpers/browser.js';
+import { background, openScreen, paste, scan, state, statesSeen, text, WAIT, warsaw } from '../helpers/display-page.js';
 import { exited, mleg, mlegServe } from '../helpers/cli.js';
 import { startScannerService, until } from '../helpers/pty.js';
 import { startService, type TestService } from '../helpers/service.js';
@@ -24,64 +24,12 @@ import { SseClient } from '../helpers/sse.js';
 import { IDX, STATUS_URI, STUDENT } from '../helpers/world.js';
 
 const ALL = ['given_name', 'family_name', 'birthdate'];
-const WAIT = { timeout: 8000 };
 
 const browser = await launchBrowser();
 t.teardown(() => browser.close());
 
-/** Records every data-state the page goes through, with the time (test instrumentation, not the page's). */
-const RECORD_STATES = `
-  window.__states = [];
-  document.addEventListener('DOMContentLoaded', () => {
-    const note = () => window.__states.push({ state: document.body.dataset.state, verdict: document.body.dataset.verdict || null, at: Date.now() });
-    note();
-    new MutationObserver(note).observe(document.body, { attributes: true, attributeFilter: ['data-state', 'data-verdict'] });
-  });`;
-
-interface StateSeen {
-  state: string;
-  verdict: string | null;
-  at: number;
-}
-
-async function screen(url: string, o: { record?: boolean } = {}) {
-  const context = await newScreen(browser);
-  if (o.record) await context.addInitScript({ content: RECORD_STATES });
-  const watched = await openPage(context, url);
-  await watched.page.waitForSelector('body[data-connection="open"]', WAIT);
-  return { ...watched, close: () => context.close() };
-}
-
-const state = (page: Page, s: string) => page.waitForSelector(`body[data-state="${s}"]`, WAIT);
-const text = (page: Page) => page.locator('body').innerText();
-const background = (page: Page) => page.evaluate('getComputedStyle(document.body).backgroundColor') as Promise<string>;
-const statesSeen = (page: Page) => page.evaluate('window.__states') as Promise<StateSeen[]>;
-
-/** An instant as the page shows it on a screen in Warsaw: 23.11.2026 11:00:58. */
-function warsaw(iso: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.day}.${parts.month}.${parts.year} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
-async function scan(s: TestService, lane: string, payload = s.present(), scanner = lane) {
-  const result = await s.verifier.verify(payload, scanner);
-  s.bus.publish({ type: 'scan', data: { scanner, lane, result } });
-  return result;
-}
-
+const screen = (url: string, o: { record?: boolean } = {}) => openScreen(browser, url, o);
 const revokedPayload = (s: TestService) => s.present(s.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } }));
-
-/** Pastes text into the entry field as a browser does (a paste event with clipboard data). */
-const paste = (page: Page, value: string) =>
-  page.evaluate(`(() => {
-    const data = new DataTransfer();
-    data.setData('text/plain', ${JSON.stringify(value)});
-    document.getElementById('entry').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  })()`);
 
 t.test('idle, then a VALID scan turns the page green with the words and the details, then a REVOKED one red', async (t) => {
   const s = await startService({ config: { display: { holdSeconds: 60, show: { default: ALL } } } });
@@ -136,7 +84,8 @@ t.test('every verdict has its Polish and English reason; nothing unverified is s
     await page.waitForSelector(`body[data-verdict="${verdict}"]`, WAIT);
     const shown = await text(page);
     t.ok(shown.includes(VERDICT_TEXTS[verdict].pl) && shown.includes(VERDICT_TEXTS[verdict].en), `${verdict}: both reasons`);
-    t.ok(shown.includes(`${verdict}: test reason`), `${verdict}: the result's own reason`);
+    t.notOk(shown.includes('test reason'), `${verdict}: not the result's own English reason`);
+    t.ok(shown.includes(verdict) && /Sprawdzono o \d{2}:\d{2}:\d{2} \/ Checked at \d{2}:\d{2}:\d{2}/.test(shown), `${verdict}: the small print, in Polish and English`);
     t.equal(await page.locator('body').getAttribute('data-state'), verdict === 'VALID' ? 'valid' : 'invalid');
     t.notOk(/Szkoła|Czas okazania|Ważna do/.test(shown), `${verdict}: no details when the result has none`);
     if (verdict === 'VALID') t.ok(shown.includes('Revocation not checked'), 'a VALID without a revocation check says so');
@@ -183,6 +132,37 @@ t.test('manual entry: a keyboard wedge typing, a paste, garbage, and a refused r
   t.ok(error.includes('Nie sprawdzono') && error.includes('413'), 'says it was not checked, and why');
   t.notOk(/WAŻNA|VALID/.test(error), 'no verdict words');
   await screenshot(page, 'manual-error');
+});
+
+t.test('manual entry of MLEG2: typed and pasted with its spaces and symbols; a space typed after it is kept', async (t) => {
+  const s = await startService({ config: { display: { holdSeconds: 60, show: { default: ALL } } } });
+  t.teardown(() => s.close());
+  const { page, errors, close } = await screen(`${s.url}/`);
+  t.teardown(close);
+  const verdictOf = async (send: () => Promise<unknown>) => {
+    const answered = page.waitForResponse((r) => r.url() === `${s.url}/v1/verify` && r.request().method() === 'POST', WAIT);
+    await send();
+    const body = (await (await answered).json()) as { verdict: string };
+    await page.waitForSelector(`body[data-verdict="${body.verdict}"]`, WAIT);
+    return body.verdict;
+  };
+  // A keyboard wedge types it (the focus elsewhere first: the page gives the field the focus on the first key).
+  await page.evaluate('document.activeElement.blur()');
+  const typed = s.presentCompact();
+  t.match(typed, / .*[$%*+\-./:]|[$%*+\-./:].* /, 'spaces and symbols to type');
+  t.equal(await verdictOf(async () => {
+    await page.keyboard.type(typed, { delay: 0 });
+    await page.keyboard.press('Enter');
+  }), 'VALID', 'typed, ended with Enter');
+  t.ok((await text(page)).includes('Zofia Testowa-Kowalska'));
+  await screenshot(page, 'manual-entry-mleg2');
+  t.equal(await verdictOf(() => paste(page, `${s.presentCompact()}\r\n`)), 'VALID', 'pasted with a line end');
+  t.equal(await verdictOf(async () => {
+    await page.keyboard.type(`${s.presentCompact()} `, { delay: 0 });
+    await page.keyboard.press('Enter');
+  }), 'MALFORMED', 'a space typed after the payload is sent as typed (trimmed it would be VALID)');
+  t.equal(await verdictOf(() => paste(page, ` ${s.presentCompact()}`)), 'MALFORMED', 'so is one pasted before it');
+  t.same(errors, []);
 });
 
 t.test('the banner appears when the server stops and goes when it is back', async (t) => {

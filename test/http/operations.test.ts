@@ -87,7 +87,8 @@ t.test('/openapi.json is generated from the route schemas', async (t) => {
   t.ok(verify.responses['200'] && verify.responses['413'] && verify.responses['415']);
   t.equal(verify.responses['200'].content['application/json'].schema.$ref, '#/components/schemas/result');
   const result = doc.components.schemas.result;
-  t.same(Object.keys(result.properties).sort(), ['checked_at', 'credential', 'holder', 'presented_at', 'reason', 'status', 'valid', 'verdict']);
+  t.same(Object.keys(result.properties).sort(), ['checked_at', 'credential', 'first_accepted_at', 'holder', 'presented_at', 'reason', 'replay', 'status', 'valid', 'verdict']);
+  t.same(result.properties.replay.required, ['shared'], 'every result says where its replay decision was taken (SPEC 9)');
   t.same(result.properties.verdict.enum.length, 13, 'the thirteen verdicts');
   t.match(JSON.stringify(doc.paths['/v1/verify/batch'].post.requestBody), /"maxItems":1000/);
   t.same(doc.paths['/v1/admin/refresh'].post.security, [{ adminToken: [] }]);

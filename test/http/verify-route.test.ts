@@ -26,6 +26,18 @@ t.test('text/plain body, with a scanner CRLF and charset', async (t) => {
   t.equal((await readJson(res)).verdict, 'VALID');
 });
 
+t.test('MLEG2: text/plain exactly as scanned (only CR/LF stripped, a trailing space is data), JSON, and a batch of both formats', async (t) => {
+  const plain = await readJson(await post(`${s.presentCompact()}\r\n`, 'text/plain'));
+  t.equal(plain.verdict, 'VALID', 'text/plain with CRLF');
+  t.equal(plain.holder.family_name, STUDENT.family_name);
+  t.equal((await readJson(await post(`${s.presentCompact()} `, 'text/plain'))).verdict, 'MALFORMED', 'a trailing space reaches the verifier (Fastify\'s text parser does not trim)');
+  t.equal((await readJson(await post(` ${s.presentCompact()}`, 'text/plain'))).verdict, 'MALFORMED', 'so does a leading one');
+  t.equal((await readJson(await post(JSON.stringify({ payload: s.presentCompact() }), 'application/json'))).verdict, 'VALID', 'JSON');
+  const once = s.presentCompact();
+  const batch = await fetch(`${s.url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [s.present(), once, once, s.presentCompact({ status: { uri: STATUS_URI, idx: IDX.revoked } })] }) });
+  t.same((await readJson(batch)).results.map((r: { verdict: string }) => r.verdict), ['VALID', 'VALID', 'REPLAYED', 'REVOKED']);
+});
+
 t.test('200 whatever the verdict, with unverified data null', async (t) => {
   const revoked = await readJson(await post(s.present(s.credential({ status: { uri: STATUS_URI, idx: IDX.revoked } })), 'text/plain'));
   t.equal(revoked.verdict, 'REVOKED');
@@ -114,4 +126,5 @@ t.test('one log line per request with the verdict, and no personal data', async 
     t.notOk(all.includes(secret), `no ${secret} in the logs`);
   }
   t.notMatch(all, /MLEG1:[A-Za-z0-9_-]/, 'no payload in the logs');
+  t.notMatch(all, /MLEG2:[0-9A-Z]/, 'no MLEG2 payload either');
 });

@@ -9,8 +9,8 @@ import { LOG_DIR } from '../helpers/log-audit.js';
 import { sensitiveStrings } from '../helpers/holders.js';
 
 const forbidden = sensitiveStrings();
-/** A payload (the prefix followed by a token) or a JWS header, not just the word MLEG1 in a reason. */
-const PAYLOAD = /MLEG1:[A-Za-z0-9_-]|eyJhbGciOi/;
+/** A payload (the prefix followed by a token, base45 for MLEG2) or a JWS header, not just the word MLEG1 or MLEG2 in a reason. */
+const PAYLOAD = /MLEG1:[A-Za-z0-9_-]|eyJhbGciOi|MLEG2:[0-9A-Z $%*+\-./:]{8}/;
 const files = readdirSync(LOG_DIR).filter((f) => f.endsWith('.jsonl'));
 let lines = 0;
 let debugLines = 0;

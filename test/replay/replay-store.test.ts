@@ -1,6 +1,6 @@
 import t from 'tap';
 import { loadConfig } from '../../src/config/config.js';
-import { MemoryReplayStore, replayKey } from '../../src/replay/replay-store.js';
+import { MemoryReplayStore, NOT_SEEN_HERE, replayKey } from '../../src/replay/replay-store.js';
 import { Verifier } from '../../src/verifier.js';
 import { captureLog } from '../helpers/log.js';
 import { ManualClock } from '../helpers/manual-clock.js';
@@ -9,31 +9,52 @@ import { NOW, NOW_S, World } from '../helpers/world.js';
 
 t.test('remembers a key until its time, and forgets it at most 10 s later', async (t) => {
   const store = new MemoryReplayStore();
-  t.equal(store.rememberOnce('a', 1000, 1090), undefined, 'first time: not seen');
-  t.equal(store.rememberOnce('a', 1050, 1140), 1000, 'seen: answers when it was first remembered');
-  t.equal(store.rememberOnce('a', 1090, 1180), 1000, 'still remembered at its last second');
-  t.equal(store.rememberOnce('a', 1100, 1190), undefined, 'forgotten 10 s after');
+  t.equal(store.remember('a', 1000, 1090), undefined, 'first time: not seen');
+  t.equal(store.remember('a', 1050, 1140), 1000, 'seen: answers when it was first remembered');
+  t.equal(store.remember('a', 1090, 1180), 1000, 'still remembered at its last second');
+  t.equal(store.remember('a', 1100, 1190), undefined, 'forgotten 10 s after');
   t.equal(store.size, 1, 'remembered again, once');
   // Every `until` over a few generations: remembered through `until`, forgotten by `until` + 10.
   for (let until = 2000; until < 2030; until++) {
     const timed = new MemoryReplayStore();
-    timed.rememberOnce('k', until - 90, until);
-    for (let now = until - 90; now <= until; now += 7) t.equal(timed.rememberOnce('k', now, now + 90), until - 90, `until ${until}: remembered at ${now}`);
-    t.equal(timed.rememberOnce('k', until, until + 90), until - 90, `until ${until}: remembered at its last second`);
-    t.equal(timed.rememberOnce('k', until + 10, until + 100), undefined, `until ${until}: forgotten 10 s after`);
+    timed.remember('k', until - 90, until);
+    for (let now = until - 90; now <= until; now += 7) t.equal(timed.remember('k', now, now + 90), until - 90, `until ${until}: remembered at ${now}`);
+    t.equal(timed.remember('k', until, until + 90), until - 90, `until ${until}: remembered at its last second`);
+    t.equal(timed.remember('k', until + 10, until + 100), undefined, `until ${until}: forgotten 10 s after`);
   }
-  t.equal(store.rememberOnce('past', 5000, 4999), undefined, 'a key already past its time…');
-  t.equal(store.rememberOnce('past', 5000, 5090), undefined, '…is not remembered');
+  t.equal(store.remember('told', 1200, 1290, 1185), undefined, 'remembered as first seen when told (another verifier accepted it)…');
+  t.equal(store.remember('told', 1201, 1291), 1185, '…and answers that time');
+  t.equal(store.remember('past', 5000, 4999), undefined, 'a key already past its time…');
+  t.equal(store.remember('past', 5000, 5090), undefined, '…is not remembered');
+});
+
+t.test('as a replay store: answers at once, never shared, the first answer the same object every time', async (t) => {
+  const store = new MemoryReplayStore();
+  const first = store.rememberOnce('a', 1000, 1090);
+  t.equal(first, NOT_SEEN_HERE, 'new: the one constant answer, no object made per verification');
+  t.same(first, { firstAt: undefined, shared: false });
+  t.same(store.rememberOnce('a', 1001, 1091), { firstAt: 1000, shared: false }, 'seen: when, decided here');
+  t.notOk(store.rememberOnce('b', 1000, 1090) instanceof Promise, 'never a promise');
+});
+
+t.test('lists what it still remembers, each with the end of its generation', async (t) => {
+  const store = new MemoryReplayStore();
+  store.remember('a', 1000, 1090);
+  store.remember('b', 1001, 1099);
+  store.remember('c', 1002, 1100);
+  store.remember('gone', 900, 990);
+  t.same([...store.entries(1005)].sort(), [['a', 1000, 1099], ['b', 1001, 1099], ['c', 1002, 1109]], 'kept until at most 9 s after its own time; a past key is not listed');
+  t.same([...store.entries(1100)], [['c', 1002, 1109]], 'a generation past is not listed, even before it is dropped');
 });
 
 t.test('forgets expired keys so memory follows traffic', async (t) => {
   const store = new MemoryReplayStore();
-  for (let i = 0; i < 900; i++) store.rememberOnce(`k${i}`, 1000, 1090 + (i % 30));
+  for (let i = 0; i < 900; i++) store.remember(`k${i}`, 1000, 1090 + (i % 30));
   t.equal(store.size, 900);
-  store.rememberOnce('later', 1115, 1205);
+  store.remember('later', 1115, 1205);
   t.equal(store.size, 1 + 300, 'the keys due by 1109 are gone, those due from 1110 on kept');
-  t.equal(store.rememberOnce('k29', 1115, 1205), 1000, 'a kept key still answers');
-  store.rememberOnce('later still', 2000, 2090);
+  t.equal(store.remember('k29', 1115, 1205), 1000, 'a kept key still answers');
+  store.remember('later still', 2000, 2090);
   t.equal(store.size, 1, 'every expired key was forgotten');
 });
 

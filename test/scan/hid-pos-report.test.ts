@@ -1,6 +1,7 @@
 import t from 'tap';
 import { HidPosAssembler, parseHidPosReport, type HidPosScan } from '../../src/scan/hid-pos-report.js';
 import { bytes, HID_POS_LONG, HID_POS_LONG_TEXT, HID_POS_SHORT } from '../fixtures/hid-reports.js';
+import { hidPosReports } from '../helpers/hid.js';
 
 function assembler() {
   const scans: HidPosScan[] = [];
@@ -57,4 +58,12 @@ t.test('a report without an AIM identifier', async (t) => {
   const report = bytes(HID_POS_SHORT);
   report.fill(0, 2, 5);
   t.match(parseHidPosReport(report), { kind: 'data', aim: '' });
+});
+
+t.test('base45 (MLEG2) over several reports: every character kept, a space at a report boundary and at the end included', async (t) => {
+  const { a, scans } = assembler();
+  const text = `MLEG2:${'A'.repeat(49)} 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./: `;
+  t.equal(text[55], ' ', 'the 56th character, the last of the first report, is a space');
+  for (const r of hidPosReports(text)) a.push(r);
+  t.same(scans, [{ text, aim: ']Q1', reports: 2 }]);
 });

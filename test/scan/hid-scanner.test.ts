@@ -95,3 +95,42 @@ t.test('keyboard wedge: a real presentation typed key by key', async (t) => {
   await until(() => scans.length === 1, 2000, 'the scan');
   t.equal(scans[0]!.result.verdict, 'VALID');
 });
+
+t.test('MLEG2 through both HID shells: keyboard wedge in each layout, and HID POS; a final space arrives', async (t) => {
+  const { loadLayout, layoutNames } = await import('../../src/devices/keyboard-layout.js');
+  for (const layout of layoutNames()) {
+    const hid = new RecordedHid();
+    hid.attached = [hidInfo({ path: '/dev/hidraw2', usagePage: 0x01, usage: 0x06 })];
+    const { s, terminal, scans } = await rig(t, { type: 'hid-keyboard', path: '/dev/hidraw2', layout, debounceMs: 0 }, hid);
+    await until(() => terminal.status()[0]!.state === 'connected', 2000, 'connected');
+    const keyOf = new Map<string, [number, number]>();
+    for (const [code, [plain, shifted]] of loadLayout(layout).keys) {
+      if (!keyOf.has(plain)) keyOf.set(plain, [0, code]);
+      if (!keyOf.has(shifted)) keyOf.set(shifted, [0x02, code]);
+    }
+    const type = (text: string) => {
+      for (const c of text) {
+        const [mod, code] = keyOf.get(c)!;
+        hid.last!.report(Buffer.from([mod, 0, code, 0, 0, 0, 0, 0]));
+        hid.last!.report(Buffer.alloc(8));
+      }
+    };
+    const payload = s.presentCompact();
+    t.match(payload, / /, 'the payload has spaces');
+    type(`${payload}\r`);
+    await until(() => scans.length === 1, 5000, 'the scan');
+    t.equal(scans[0]!.result.verdict, 'VALID', `${layout}: an MLEG2 payload typed key by key`);
+    // The same kind of payload with a space typed after it: were the space dropped it would be VALID.
+    type(`${s.presentCompact()} \r`);
+    await until(() => scans.length === 2, 5000, 'the second scan');
+    t.equal(scans[1]!.result.verdict, 'MALFORMED', `${layout}: the final space reached the verifier`);
+  }
+  const hid = new RecordedHid();
+  hid.attached = [hidInfo({ path: '/dev/hidraw6' })];
+  const { s, terminal, scans } = await rig(t, { vendorId: '0c2e', debounceMs: 0 }, hid);
+  await until(() => terminal.status()[0]!.state === 'connected', 2000, 'connected');
+  for (const r of hidPosReports(s.presentCompact())) hid.last!.report(r);
+  for (const r of hidPosReports(`${s.presentCompact()} `)) hid.last!.report(r);
+  await until(() => scans.length === 2, 5000, 'the HID POS scans');
+  t.same(scans.map((x) => x.result.verdict), ['VALID', 'MALFORMED'], 'HID POS: VALID, and the final space kept');
+});

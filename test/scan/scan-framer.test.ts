@@ -78,3 +78,15 @@ t.test('reset forgets a partial scan', async (t) => {
   f.push('MLEG1:whole\r');
   t.same(scans, ['MLEG1:whole']);
 });
+
+t.test('base45 (MLEG2): spaces and $ % * + - . / : are data, a final space included', async (t) => {
+  const { f, scans } = framer();
+  f.push('MLEG2:AB $%*+-./: \r\nMLEG2: LEADING\r');
+  t.same(scans, ['MLEG2:AB $%*+-./: ', 'MLEG2: LEADING'], 'nothing trimmed');
+  const wedge = framer({ tab: true });
+  for (const c of ']Q1MLEG2:X Y \t') wedge.f.push(c);
+  t.same(wedge.scans, ['MLEG2:X Y '], 'a keyboard wedge ending at Tab keeps the space before it');
+  wedge.f.push('MLEG2:Z ');
+  wedge.f.flush();
+  t.same(wedge.scans.at(-1), 'MLEG2:Z ', 'a scan ended by silence keeps its final space');
+});

@@ -108,3 +108,15 @@ t.test('no payload text reaches the log', async (t) => {
   t.notOk(all.includes('2009-02-28'), 'no birthdate');
   t.notOk(all.includes('TEST/4711'), 'no document number');
 });
+
+t.test('MLEG2 over a serial line: every base45 character arrives, a final space too', async (t) => {
+  const r = await rig(t);
+  const payloads = [r.s.presentCompact(), r.s.presentCompact(), r.s.presentCompact()];
+  t.ok(payloads.every((p) => p.includes(' ')), 'spaces in every payload');
+  for (const end of ['\r', '\n', '\r\n']) await r.device.write(`${payloads.shift()!}${end}`);
+  await r.device.write(`${r.s.presentCompact()} \r\n`);
+  await r.device.write(`]Q1${r.s.presentCompact()}\r\n`);
+  await until(() => r.scans.length === 5, 5000, 'five scans');
+  t.same(verdicts(r), ['VALID', 'VALID', 'VALID', 'MALFORMED', 'VALID'], 'the fourth had a space after it: kept, so MALFORMED');
+  t.match(r.scans[3]!.result.reason, /base45|CBOR|bytes/, 'refused by the decoder, not by the prefix');
+});

@@ -13,7 +13,7 @@ interface Vectors {
 const vectors = JSON.parse(readFileSync(new URL('../fixtures/status-list-vectors.json', import.meta.url), 'utf8')) as Vectors;
 
 t.test('every list vector of the draft decodes to its statuses', async (t) => {
-  t.equal(vectors.lists.length, 5);
+  t.same(vectors.lists.map((v) => v.bits), [1, 2, 1, 2, 4, 8], 'the two small examples and the 2^20-entry ones of 1, 2, 4 and 8 bits');
   for (const [n, v] of vectors.lists.entries()) {
     const bytes = inflateStatusList(v.lst);
     t.ok(bytes.ok, `vector ${n} inflates`);
@@ -29,9 +29,25 @@ t.test('every list vector of the draft decodes to its statuses', async (t) => {
       if (value !== 0) nonZero += 1;
       if (value !== (v.set![String(i)] ?? 0)) t.fail(`vector ${n}: entry ${i} is ${value}`);
     }
-    t.equal(nonZero, Object.keys(v.set!).length, `vector ${n} (${v.bits} bits): exactly the set entries are non-zero`);
+    for (const [idx, value] of Object.entries(v.set!)) t.equal(statusAt(bytes.value, v.bits, Number(idx)), value, `vector ${n}: status[${idx}] = ${value}`);
+    t.equal(nonZero, Object.values(v.set!).filter((x) => x !== 0).length, `vector ${n} (${v.bits} bits): exactly the set entries are non-zero`);
     t.equal(statusAt(bytes.value, v.bits, v.size!), undefined, `vector ${n}: past the end`);
   }
+});
+
+t.test("the draft's 8-bit example: 2^20 entries, 256 set, every value 0-255 once", async (t) => {
+  const v = vectors.lists.find((l) => l.bits === 8)!;
+  t.equal(v.size, 2 ** 20);
+  t.equal(Object.keys(v.set!).length, 256);
+  t.same([...new Set(Object.values(v.set!))].sort((a, b) => a - b), Array.from({ length: 256 }, (_, i) => i), 'each of the 256 values once');
+  const bytes = inflateStatusList(v.lst);
+  if (!bytes.ok) return t.fail(bytes.reason);
+  t.equal(bytes.value.length, 2 ** 20, 'one byte an entry');
+  t.equal(statusAt(bytes.value, 8, 19535), 0b11111111, 'status[19535] = 0b11111111');
+  t.equal(statusAt(bytes.value, 8, 52451), 0b00000001, 'status[52451] = 0b00000001');
+  t.equal(statusAt(bytes.value, 8, 233478), 0, 'status[233478] = 0b00000000');
+  const again = inflateStatusList(encodeStatusList(bytes.value, 8));
+  t.ok(again.ok && Buffer.compare(again.value, bytes.value) === 0, 'our encoding of the same statuses decodes to the same bytes');
 });
 
 t.test('the draft status list token verifies with its key and decodes', async (t) => {

@@ -7,6 +7,7 @@ import { signStatusList } from '../../src/issuer/status-list.js';
 import { createLogger } from '../../src/logger.js';
 import { StatusArchive } from '../../src/status/status-archive.js';
 import { StatusLists, type StatusListsOptions } from '../../src/status/status-lists.js';
+import type { StatusAnswer } from '../../src/verify/status-answer.js';
 import { makeIssuer, trustListOf } from '../helpers/world.js';
 import { auditedSink } from '../helpers/log-audit.js';
 import { captureLog } from '../helpers/log.js';
@@ -45,7 +46,16 @@ function lists(o: Partial<StatusListsOptions> = {}): StatusLists {
   return s;
 }
 
-const ask = (s: StatusLists, uri: string, idx = 0, iss = issuer.iss) => s.lookup(uri, idx, iss, nowS());
+/** An answer without the deciding list's iat (asserted on its own), so that answers compare as state and value. */
+function withoutIat(answer: StatusAnswer): Omit<StatusAnswer, 'iat'> {
+  if (answer.state === 'unavailable') return answer;
+  const { iat: _iat, ...rest } = answer;
+  return rest;
+}
+const ask = (s: StatusLists, uri: string, idx = 0, iss = issuer.iss) => {
+  const answer = s.lookup(uri, idx, iss, nowS());
+  return answer instanceof Promise ? answer.then(withoutIat) : withoutIat(answer);
+};
 
 let server: StatusServer;
 t.before(async () => {
@@ -62,13 +72,22 @@ t.test('first lookup waits for one fetch with the right Accept header; then answ
   t.teardown(() => s.close());
   const first = ask(s, uri, 3);
   t.ok(first instanceof Promise, 'nothing cached: waits');
-  t.same(await first, { state: 'found', value: 1 });
+  t.match(await first, { state: "found", value: 1 });
   t.equal(server.accepts.at(-1), 'application/statuslist+jwt');
   const second = ask(s, uri, 2);
   t.notOk(second instanceof Promise, 'cached: synchronous');
-  t.same(second, { state: 'found', value: 0 });
-  t.same(ask(s, uri, 16), { state: 'past-end', entries: 16 });
+  t.match(second, { state: "found", value: 0 });
+  t.match(ask(s, uri, 16), { state: 'past-end', entries: 16 });
   t.equal(server.hitsOf('/first'), 1);
+});
+
+t.test("an answer from a list carries that list's iat (the result's freshness)", async (t) => {
+  const iat = nowS() - 1234;
+  const uri = server.token('/iat', list(`${server.base}/iat`, [3], { iat }));
+  const s = lists();
+  t.teardown(() => s.close());
+  t.match(await s.lookup(uri, 3, issuer.iss, nowS()), { state: 'found', value: 1, iat });
+  t.match(s.lookup(uri, 16, issuer.iss, nowS()), { state: 'past-end', entries: 16, iat });
 });
 
 t.test('concurrent first requests for one uri share one fetch', async (t) => {
@@ -85,10 +104,10 @@ t.test('a failed fetch keeps the last usable list; retries back off without maki
   const uri = server.route('/flaky', (_req, res) => (fail ? res.writeHead(500).end('oops') : res.end(list(`${server.base}/flaky`, [1]))));
   const s = lists();
   t.teardown(() => s.close());
-  t.same(await ask(s, uri, 1), { state: 'found', value: 1 });
+  t.match(await ask(s, uri, 1), { state: 'found', value: 1 });
   fail = true;
   await s.refresh(uri);
-  t.same(ask(s, uri, 1), { state: 'found', value: 1 }, 'still answered from the kept list');
+  t.match(ask(s, uri, 1), { state: 'found', value: 1 }, 'still answered from the kept list');
   const state = s.state(nowS())[0]!;
   t.match(state, { usable: true, last_fetch: { ok: false, error: /HTTP 500/ } });
 
@@ -105,16 +124,16 @@ t.test('background refresh after ttl, or after refreshSeconds when shorter', asy
   const uri = server.route('/ttl', (_req, res) => res.end(list(`${server.base}/ttl`, revoked, { ttl: 60 })));
   const s = lists({ refreshSeconds: 600 });
   t.teardown(() => s.close());
-  t.same(await ask(s, uri, 5), { state: 'found', value: 0 });
+  t.match(await ask(s, uri, 5), { state: 'found', value: 0 });
   revoked = [5];
   clock.set(clock.now() + 30_000);
-  t.same(ask(s, uri, 5), { state: 'found', value: 0 }, 'before the ttl: no refetch');
+  t.match(ask(s, uri, 5), { state: 'found', value: 0 }, 'before the ttl: no refetch');
   t.equal(server.hitsOf('/ttl'), 1);
   clock.set(clock.now() + 31_000); // past the ttl, before its timer has had its turn
-  t.same(ask(s, uri, 5), { state: 'found', value: 0 }, 'after the ttl: answered at once from the cache…');
+  t.match(ask(s, uri, 5), { state: 'found', value: 0 }, 'after the ttl: answered at once from the cache…');
   await s.settled();
   t.equal(server.hitsOf('/ttl'), 2, '…while a refresh runs in the background');
-  t.same(ask(s, uri, 5), { state: 'found', value: 1 }, 'the refreshed list is used next');
+  t.match(ask(s, uri, 5), { state: 'found', value: 1 }, 'the refreshed list is used next');
 
   const short = server.route('/short', (_req, res) => res.end(list(`${server.base}/short`, [], { ttl: 86400 })));
   const s2 = lists({ refreshSeconds: 10 });
@@ -148,7 +167,7 @@ t.test('refresh runs on a timer even with no scans; failures back off 5 s, doubl
   }
   t.same(gaps, [60_000, 5_000, 10_000, 20_000, 40_000, 60_000], 'after the first failure: 5 s, 10 s, 20 s, 40 s, then refreshSeconds');
   t.equal(server.hitsOf('/timer'), 8);
-  t.same(ask(s, uri), { state: 'found', value: 0 }, 'the last usable list is used throughout');
+  t.match(ask(s, uri), { state: 'found', value: 0 }, 'the last usable list is used throughout');
   s.close();
   t.equal(clock.timers, 0, 'closing cancels the timers');
 });
@@ -193,11 +212,11 @@ t.test('a truncated or forged list is not cached and does not replace a good one
   const uri = server.route('/swap', (_req, res) => res.end(body));
   const s = lists();
   t.teardown(() => s.close());
-  t.same(await ask(s, uri, 2), { state: 'found', value: 1 });
+  t.match(await ask(s, uri, 2), { state: 'found', value: 1 });
   for (const bad of [body.slice(0, body.length / 2), list(`${server.base}/other`), signStatusList(makeIssuer({ kid: 'issuer-1' }), { uri, bits: 1, statuses: [0, 0, 0, 0], iat: nowS() }), list(uri, [], { iat: nowS() - 1000 })]) {
     body = bad;
     await s.refresh(uri);
-    t.same(ask(s, uri, 2), { state: 'found', value: 1 }, 'the good list stays');
+    t.match(ask(s, uri, 2), { state: 'found', value: 1 }, 'the good list stays');
   }
   t.match(s.state(nowS())[0]!.last_fetch, { ok: false, error: /older/ }, 'a list older than the cached one (rollback) is refused');
 });
@@ -207,7 +226,7 @@ t.test('a list is used only for credentials of the issuer that signed it', async
   const s = lists();
   t.teardown(() => s.close());
   t.match(await ask(s, uri, 0, 'PL-SOMEONE-ELSE'), { state: 'unavailable', reason: /another issuer/ });
-  t.same(ask(s, uri, 0, issuer.iss), { state: 'found', value: 0 });
+  t.match(ask(s, uri, 0, issuer.iss), { state: 'found', value: 0 });
   t.match(ask(s, uri, 0, 'PL-SOMEONE-ELSE'), { state: 'unavailable', reason: /another issuer/ });
 });
 
@@ -224,11 +243,11 @@ t.test('one issuer\'s list never displaces, blocks or outlives another\'s at the
   own.route('/a-list', (_req, res) => res.end(body));
   const s = lists({ trust: () => both, archive: new StatusArchive(dir) });
   t.match(await ask(s, uri, 3, issuer.iss), { state: 'unavailable', reason: /signed by another issuer/ }, 'A\'s credentials are not answered from B\'s list');
-  t.same(ask(s, uri, 3, other.iss), { state: 'found', value: 0 }, 'B\'s list answers for B');
+  t.match(ask(s, uri, 3, other.iss), { state: 'found', value: 0 }, 'B\'s list answers for B');
   body = list(uri, [3], { iat: nowS() - 60 });
   await s.refresh(uri);
-  t.same(ask(s, uri, 3, issuer.iss), { state: 'found', value: 1 }, 'A\'s genuine list is taken, though older than B\'s: A\'s revocation holds');
-  t.same(ask(s, uri, 3, other.iss), { state: 'found', value: 0 }, 'and B\'s list is still B\'s');
+  t.match(ask(s, uri, 3, issuer.iss), { state: 'found', value: 1 }, 'A\'s genuine list is taken, though older than B\'s: A\'s revocation holds');
+  t.match(ask(s, uri, 3, other.iss), { state: 'found', value: 0 }, 'and B\'s list is still B\'s');
   t.same(s.state(nowS()).map((row) => [row.iss, row.usable]).sort(), [[other.iss, true], [issuer.iss, true]], '/v1/state shows both, apart');
   await s.settled();
   s.close();
@@ -237,8 +256,8 @@ t.test('one issuer\'s list never displaces, blocks or outlives another\'s at the
   own.route('/a-list', (_req, res) => res.writeHead(503).end());
   const after = lists({ trust: () => both, archive: new StatusArchive(dir) });
   t.teardown(() => after.close());
-  t.same(ask(after, uri, 3, issuer.iss), { state: 'found', value: 1 }, 'after a restart A\'s list is A\'s');
-  t.same(ask(after, uri, 3, other.iss), { state: 'found', value: 0 }, 'and B\'s is B\'s');
+  t.match(ask(after, uri, 3, issuer.iss), { state: 'found', value: 1 }, 'after a restart A\'s list is A\'s');
+  t.match(ask(after, uri, 3, other.iss), { state: 'found', value: 0 }, 'and B\'s is B\'s');
 });
 
 t.test('a list issued in the future is not taken, and blocks nothing', async (t) => {
@@ -251,14 +270,14 @@ t.test('a list issued in the future is not taken, and blocks nothing', async (t)
   body = list(uri, [1, 2]);
   await clock.advance(5000); // the back-off
   await s.settled();
-  t.same(await ask(s, uri, 2), { state: 'found', value: 1 }, 'today\'s list is taken next: the revocation it carries holds');
+  t.match(await ask(s, uri, 2), { state: 'found', value: 1 }, 'today\'s list is taken next: the revocation it carries holds');
   body = list(uri, [], { iat: nowS() + 3600 });
   await s.refresh(uri);
-  t.same(ask(s, uri, 2), { state: 'found', value: 1 }, 'and one from the future never replaces it');
+  t.match(ask(s, uri, 2), { state: 'found', value: 1 }, 'and one from the future never replaces it');
   t.match(s.state(nowS())[0], { usable: true, last_fetch: { ok: false, error: /in the future/ } });
   body = list(uri, [], { iat: nowS() + 20 });
   await s.refresh(uri);
-  t.same(ask(s, uri, 2), { state: 'found', value: 0 }, 'within clockSkewSeconds is not the future');
+  t.match(ask(s, uri, 2), { state: 'found', value: 0 }, 'within clockSkewSeconds is not the future');
 });
 
 t.test('a newer list that cannot be used never replaces a usable one', async (t) => {
@@ -267,15 +286,15 @@ t.test('a newer list that cannot be used never replaces a usable one', async (t)
   const uri = server.route('/newer-expired', (_req, res) => res.end(body));
   const s = lists({ log });
   t.teardown(() => s.close());
-  t.same(await ask(s, uri, 4), { state: 'found', value: 1 });
+  t.match(await ask(s, uri, 4), { state: 'found', value: 1 });
   body = list(uri, [], { iat: nowS(), exp: nowS() - 1 });
   await s.refresh(uri);
-  t.same(ask(s, uri, 4), { state: 'found', value: 1 }, 'answers still come from the usable list');
+  t.match(ask(s, uri, 4), { state: 'found', value: 1 }, 'answers still come from the usable list');
   t.match(s.state(nowS())[0], { usable: true, last_fetch: { ok: false, error: /expired; the usable list held is kept/ } });
   t.match(lines.at(-1), { msg: 'status list fetch failed', keeping: true });
   body = list(uri, [], { iat: nowS() - 4000 });
   await s.refresh(uri);
-  t.same(ask(s, uri, 4), { state: 'found', value: 1 }, 'nor does one too old to use');
+  t.match(ask(s, uri, 4), { state: 'found', value: 1 }, 'nor does one too old to use');
   clock.set(clock.now() + 3600_000);
   t.match(await ask(s, uri, 4), { state: 'unavailable', reason: /expired/ }, 'once the held list is no longer usable itself…');
   body = list(uri, [], { iat: nowS() - 10, exp: nowS() - 1 });
@@ -339,7 +358,7 @@ t.test('lists survive a restart: persisted, restored and used with the status se
   const own = await StatusServer.start();
   const uri = own.token('/persist', list(`${own.base}/persist`, [7]));
   const before = lists({ archive: new StatusArchive(dir) });
-  t.same(await ask(before, uri, 7), { state: 'found', value: 1 });
+  t.match(await ask(before, uri, 7), { state: 'found', value: 1 });
   await before.settled();
   before.close();
   await own.close();
@@ -350,7 +369,7 @@ t.test('lists survive a restart: persisted, restored and used with the status se
   t.teardown(() => after.close());
   const answer = ask(after, uri, 7);
   t.notOk(answer instanceof Promise, 'restored at start: no fetch needed');
-  t.same(answer, { state: 'found', value: 1 }, 'revocation still checked offline');
+  t.match(answer, { state: 'found', value: 1 }, 'revocation still checked offline');
   t.match(after.state(nowS())[0], { usable: true, last_fetch: null }, 'restored, not fetched: /v1/state does not claim the host answered');
   t.same(await after.refreshAll(), [{ uri, changed: false, ok: false, error: 'the status host cannot be reached' }], 'a refetch with the host down fails and says so');
   t.match(after.state(nowS())[0], { usable: true, last_fetch: { ok: false } });
@@ -369,12 +388,12 @@ t.test('local files are read instead of fetching, and re-read when they change',
   const files = new ManualFiles();
   const s = lists({ files: { [uri]: file }, allowHttp: false, watchFile: files.watchFile });
   t.teardown(() => s.close());
-  t.same(ask(s, uri, 4), { state: 'found', value: 0 }, 'loaded at start');
+  t.match(ask(s, uri, 4), { state: 'found', value: 0 }, 'loaded at start');
   t.ok(files.watching(file), 'and watched');
   writeFileSync(file, list(uri, [4], { iat: nowS() }));
   files.changed(file);
   await s.settled();
-  t.same(ask(s, uri, 4), { state: 'found', value: 1 }, 'the new file is picked up');
+  t.match(ask(s, uri, 4), { state: 'found', value: 1 }, 'the new file is picked up');
   s.close();
   t.notOk(files.watching(file), 'closing stops watching');
 });
@@ -397,7 +416,7 @@ t.test('a list refreshed in the background is swapped in whole: each lookup mean
   const uri = server.route('/swap-whole', (_req, res) => setTimeout(() => res.end(body), 20));
   const s = lists({ maxBytes: 1024 * 1024 });
   t.teardown(() => s.close());
-  t.same(await ask(s, uri, 3), { state: 'found', value: 0 });
+  t.match(await ask(s, uri, 3), { state: 'found', value: 0 });
   body = signStatusList(issuer, { uri, bits: 1, statuses: next, iat: nowS() });
   const seen = new Set<string>();
   let done = false;
@@ -420,7 +439,7 @@ t.test('a signed list whose lst is truncated, not ZLIB or a zlib bomb is refused
   const uri = server.route('/lst', (_req, res) => res.end(body));
   const s = lists({ maxBytes: 1024 * 1024 });
   t.teardown(() => s.close());
-  t.same(await ask(s, uri, 2), { state: 'found', value: 1 });
+  t.match(await ask(s, uri, 2), { state: 'found', value: 1 });
   const whole = deflateSync(Buffer.alloc(4096));
   const bad: [string, Buffer, RegExp][] = [
     ['truncated', whole.subarray(0, whole.length - 6), /"lst" is not ZLIB data \(unexpected end of file\)/],
@@ -431,7 +450,7 @@ t.test('a signed list whose lst is truncated, not ZLIB or a zlib bomb is refused
     body = signStatusList(issuer, { uri, bits: 1, statuses: [], iat: nowS(), claims: { status_list: { bits: 1, lst } } });
     await s.refresh(uri);
     t.match(s.state(nowS())[0]!.last_fetch, { ok: false, error: bad.find(([n]) => n === name)![2] }, name);
-    t.same(ask(s, uri, 2), { state: 'found', value: 1 }, `${name}: the good list stays`);
+    t.match(ask(s, uri, 2), { state: 'found', value: 1 }, `${name}: the good list stays`);
   }
 });
 
@@ -440,9 +459,9 @@ t.test('a reloaded trust list with the same key keeps the list without a fetch',
   const uri = server.token('/reload', list(`${server.base}/reload`, [6]));
   const s = lists({ trust: () => current });
   t.teardown(() => s.close());
-  t.same(await ask(s, uri, 6), { state: 'found', value: 1 });
+  t.match(await ask(s, uri, 6), { state: 'found', value: 1 });
   current = trustListOf(issuer, makeIssuer({ kid: 'another' }));
-  t.same(ask(s, uri, 6), { state: 'found', value: 1 }, 'answered at once, signature checked again');
+  t.match(ask(s, uri, 6), { state: 'found', value: 1 }, 'answered at once, signature checked again');
   t.equal(server.hitsOf('/reload'), 1, 'no fetch');
 });
 

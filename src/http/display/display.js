@@ -2,6 +2,10 @@
 // scan of the lane full screen, green or red, with icon, words and details; back to idle
 // after display.holdSeconds. Scans come from /v1/display/events (already cut down to the
 // holder fields this lane's screen may show); the manual entry field posts to /v1/verify.
+// Its layout (desk: with the entry field; gate: the verdict filling the screen) and the
+// time zone of every time it shows come with the lane's settings. Everything it says, the
+// small print too, is its own Polish and English text made from the result's fields, never
+// the result's English `reason` (for API clients and logs).
 // Plain browser JavaScript, no build step; text is only ever set with textContent.
 'use strict';
 
@@ -31,20 +35,55 @@
   let retryMs = 1000;
   let reconnectTimer = 0;
 
-  // ---- time, in the browser's time zone (Europe/Warsaw on site), as mLegitymacja shows it
-  const pad = (n) => String(n).padStart(2, '0');
-  const dateText = (d) => `${pad(d.getDate())}.${pad(d.getMonth() + 1)}.${d.getFullYear()}`;
-  const timeText = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  // ---- time, in the configured zone (display.timeZone, Europe/Warsaw by default) whatever
+  // the screen's own clock zone is, as mLegitymacja shows it: 30.09.2027, 08:16:46
+  let zone = 'Europe/Warsaw';
+  let zoneFormat = null;
+  let zoneFormatted = null;
+  /** The calendar fields of an instant in `zone`. */
+  function inZone(d) {
+    if (zoneFormat === null || zoneFormatted !== zone) {
+      zoneFormat = new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      });
+      zoneFormatted = zone;
+    }
+    const p = Object.fromEntries(zoneFormat.formatToParts(d).map((x) => [x.type, x.value]));
+    return { date: `${p.day}.${p.month}.${p.year}`, hm: `${p.hour}:${p.minute}`, time: `${p.hour}:${p.minute}:${p.second}` };
+  }
+  const dateText = (d) => inZone(d).date;
+  const timeText = (d) => inZone(d).time;
   const dateTimeText = (iso) => {
-    const d = new Date(iso);
-    return `${dateText(d)} ${timeText(d)}`;
+    const z = inZone(new Date(iso));
+    return `${z.date} ${z.time}`;
   };
-  /** valid_until: the date, and the time only when it is not the end of a day. */
+  /**
+   * valid_until: the date, and the time only when it is not the end of a day there. An ID
+   * valid to the end of 30 September in Poland ends at 23:59:59 Warsaw time: "30.09.2027",
+   * never "01.10.2027 01:59" as UTC's end of that day would be.
+   */
   const validUntilText = (iso) => {
-    const d = new Date(iso);
-    const endOfDay = d.getHours() === 23 && d.getMinutes() === 59;
-    return endOfDay ? dateText(d) : `${dateText(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    const z = inZone(new Date(iso));
+    return z.hm === '23:59' ? z.date : `${z.date} ${z.hm}`;
   };
+  /** A time, with its date when that is not the day of `today`. */
+  const timeOnDay = (iso, today) => {
+    const z = inZone(new Date(iso));
+    return z.date === inZone(new Date(today)).date ? z.time : `${z.date} ${z.time}`;
+  };
+  /** How old a list is: minutes, hours, then days (Polish: "2 dni", "5 dni", both "dni" from 2 on). */
+  function ageText(seconds) {
+    if (seconds < 3600) {
+      const m = Math.max(1, Math.floor(seconds / 60));
+      return { pl: `${m} min`, en: `${m} min` };
+    }
+    if (seconds < 48 * 3600) {
+      const h = Math.floor(seconds / 3600);
+      return { pl: `${h} godz.`, en: `${h} h` };
+    }
+    const d = Math.floor(seconds / 86400);
+    return { pl: `${d} dni`, en: `${d} days` };
+  }
   /** A birthdate is a calendar date (YYYY-MM-DD), not an instant: no time zone applies. */
   const birthdateText = (ymd) => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
@@ -100,6 +139,69 @@
   }
 
   /**
+   * The small print, in Polish and English, from the result's fields: when it was checked,
+   * what the verdict rests on (the first acceptance of a replay, a stale code's age, the
+   * status list and how old it was).
+   */
+  function facts(result) {
+    const list = [];
+    const checked = timeText(new Date(result.checked_at));
+    list.push({ pl: `Sprawdzono o ${checked}`, en: `Checked at ${checked}` });
+    if (result.verdict === 'REPLAYED' && typeof result.first_accepted_at === 'string') {
+      const first = timeOnDay(result.first_accepted_at, result.checked_at);
+      list.push({ pl: `Już przyjęta o ${first}`, en: `Already accepted at ${first}` });
+    }
+    if (result.verdict === 'PROOF_STALE' && typeof result.presented_at === 'string') {
+      const age = Math.floor((Date.parse(result.checked_at) - Date.parse(result.presented_at)) / 1000);
+      list.push(age >= 0 ? { pl: `Kod wygenerowany ${age} s temu`, en: `Code made ${age} s ago` } : { pl: `Zegar telefonu ${-age} s do przodu`, en: `The phone's clock is ${-age} s ahead` });
+    }
+    const status = result.status || {};
+    if (typeof status.iat === 'string') {
+      const age = ageText(status.age_seconds || 0);
+      const of = dateTimeText(status.iat).slice(0, 16);
+      list.push({ pl: `Lista unieważnień z ${of} (${age.pl})`, en: `Revocation list of ${of} (${age.en} old)` });
+      if (result.verdict === 'STATUS_UNAVAILABLE') list.push({ pl: 'Numer spoza listy', en: 'Its number is past the end of the list' });
+    } else if (result.verdict === 'STATUS_UNAVAILABLE' || (result.valid && status.checked === false)) {
+      list.push({ pl: 'Brak aktualnej listy unieważnień', en: 'No usable revocation list' });
+    }
+    return list;
+  }
+
+  /** Warnings above the details: revocation not checked, or checked against a list older than display.statusWarnAgeSeconds. */
+  function warning(result) {
+    const status = result.status || {};
+    if (result.valid && status.checked === false) return 'Nie sprawdzono, czy nie unieważniona / Revocation not checked';
+    const limit = config === null ? Infinity : config.statusWarnAgeSeconds;
+    if (typeof status.age_seconds === 'number' && status.age_seconds > limit) {
+      const age = ageText(status.age_seconds);
+      return `Lista unieważnień sprzed ${age.pl} — połącz terminal z siecią / Revocation list ${age.en} old — connect to the network`;
+    }
+    return '';
+  }
+
+  function showFacts(result, where) {
+    const meta = $('meta');
+    meta.replaceChildren();
+    const add = (text, className, lang) => {
+      const span = document.createElement('span');
+      span.className = className;
+      if (lang !== undefined) span.lang = lang;
+      span.textContent = text;
+      meta.append(span);
+      return span;
+    };
+    add(where, 'source').id = 'source';
+    for (const f of facts(result)) {
+      add(' · ', 'sep');
+      add(f.pl, 'fact');
+      add(' / ', 'sep');
+      add(f.en, 'fact', 'en');
+    }
+    add(' · ', 'sep');
+    add(result.verdict, 'code');
+  }
+
+  /**
    * Shows one result. `where` says where it came from (scanner and lane, or manual entry).
    * Only the holder fields this screen may show are used, whatever the result holds.
    */
@@ -111,11 +213,10 @@
     $('verdict-en').textContent = result.valid ? 'VALID' : 'NOT VALID';
     $('reason-pl').textContent = texts.pl;
     $('reason-en').textContent = texts.en;
-    $('reason-raw').textContent = `${result.verdict}: ${result.reason}`;
-    $('source').textContent = where;
-    const unchecked = result.valid && result.status && result.status.checked === false;
-    $('warning').hidden = !unchecked;
-    $('warning').textContent = unchecked ? 'Nie sprawdzono, czy nie unieważniona / Revocation not checked' : '';
+    showFacts(result, where);
+    const warn = warning(result);
+    $('warning').hidden = warn === '';
+    $('warning').textContent = warn;
 
     // Who (when this screen may show it), the school, then the document: as mLegitymacja lists them.
     const list = $('details');
@@ -209,7 +310,19 @@
       return;
     }
     $('lane-name').textContent = config.lane === null ? 'wszystkie / all lanes' : config.lane;
-    $('lane-note').hidden = config.known;
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: config.timeZone });
+      zone = config.timeZone;
+    } catch {
+      zone = undefined; // a zone this browser does not know: its own clock zone rather than no times at all
+    }
+    tick();
+    // A gate's screen: the verdict fills it, and there is no entry field (its scanner is mleg's).
+    const gate = config.layout === 'gate';
+    document.documentElement.dataset.layout = config.layout;
+    $('entry-form').hidden = gate;
+    $('lane-note').hidden = config.known || gate;
+    $('lane-note-gate').hidden = config.known || !gate;
     if (first) connect();
   }
 
@@ -217,11 +330,15 @@
   const entry = $('entry');
 
   function focusEntry() {
-    if (document.activeElement !== entry) entry.focus({ preventScroll: true });
+    if (!$('entry-form').hidden && document.activeElement !== entry) entry.focus({ preventScroll: true });
   }
 
+  // The text as typed or pasted: only line ends go (the verifier strips one CR/LF itself).
+  // Spaces are data: base45 (MLEG2) has one, and a payload is never guessed at.
+  const LINE_ENDS = /[\r\n]+$/;
+
   async function submit(text) {
-    const payload = text.trim();
+    const payload = text.replace(LINE_ENDS, '');
     entry.value = '';
     if (payload === '') return;
     let res;
@@ -257,7 +374,7 @@
   });
   entry.addEventListener('paste', (e) => {
     const text = e.clipboardData ? e.clipboardData.getData('text') : '';
-    if (text.trim() === '') return;
+    if (text.replace(LINE_ENDS, '') === '') return;
     e.preventDefault();
     void submit(text);
   });
