@@ -23,6 +23,7 @@ import { signStatusList } from '../src/issuer/status-list.js';
 import { StatusArchive } from '../src/status/status-archive.js';
 import { CLIENTS, buildService, bodies, freePort, load, startMleg, stop, warmUp } from './http-load.js';
 import { DAY, STUDENT, makeDevice } from '../test/helpers/world.js';
+import { quietMachine, quietnessNote } from './measure.js';
 import { POPULATION_STATUS_URI, Population } from './population.js';
 import { writeReport, type Figure } from './report.js';
 
@@ -97,17 +98,20 @@ let answers = 0;
 let wrong = 0;
 for (let i = 0; i < BOOTS; i++) {
   // In turns, so that a disturbance on this shared machine hits all three.
+  await quietMachine();
   let port = await freePort();
   const bare = await timeToReady(() => spawn(process.execPath, ['-e', BARE, String(port)], { stdio: 'ignore' }), `http://127.0.0.1:${port}`);
   boots.bare.push(bare.ms);
   await stop(bare.child);
 
+  await quietMachine();
   port = await freePort();
   const smallConfig = configure({ trust: 'trust.json', archive: false, port });
   const small = await timeToReady(() => startMleg(smallConfig), `http://127.0.0.1:${port}`);
   boots.small.push(small.ms);
   await stop(small.child);
 
+  await quietMachine();
   port = await freePort();
   const gateConfig = configure({ trust: 'trust-10k.json', archive: true, port });
   const url = `http://127.0.0.1:${port}`;
@@ -133,6 +137,7 @@ const gate = await timeToReady(() => startMleg(configure({ trust: 'trust-10k.jso
 await new Promise((resolve) => setTimeout(resolve, 2000));
 const idleMb = rssMb(gate.child.pid!);
 await warmUp(url, 2, pop);
+await quietMachine();
 // The peak from here on: writing 5 to clear_refs resets the process's VmHWM to its present size (Linux).
 writeFileSync(`/proc/${gate.child.pid}/clear_refs`, '5');
 const loaded = await load(CLIENTS.includes('wrk') ? 'wrk' : 'autocannon', url, '/v1/verify', 10, bodies(pop, 14_000 * (LOAD_SECONDS + 1)), LOAD_SECONDS);
@@ -155,5 +160,6 @@ writeReport('boot', 'A gate after a power cut: start to /readyz 200; memory', fi
   `start to ready per boot, ms: bare ${boots.bare.map(Math.round).join(', ')}; 1 key ${boots.small.map(Math.round).join(', ')}; ${KEYS} keys + archive ${boots.gate.map(Math.round).join(', ')}`,
   `after each boot of the gate, a VALID and a REVOKED presentation answered from the archived list (status checked): ${answers - wrong} of ${answers} right (must be all)`,
   `the load: ${loaded.notValid + loaded.errors} answers not VALID or not 200 (must be 0)`,
+  quietnessNote(),
 ]);
 if (wrong > 0 || loaded.notValid + loaded.errors > 0) process.exitCode = 1;

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIENTS, ROOT, buildService, bodies, cacheLookups, load, serviceSite, stop, warmUp, type Run } from './http-load.js';
+import { quietMachine, quietnessNote } from './measure.js';
 import { Population } from './population.js';
 import { atLeastRatio, writeReport, type Figure } from './report.js';
 
@@ -79,6 +80,7 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const c of CONNECTIONS) {
       for (let i = 0; i < servers.length; i++) {
         const [kind, url, perSecond] = servers[(i + round) % servers.length]!;
+        await quietMachine();
         const run = await load(client, url, '/v1/verify', c, singles(perSecond), SECONDS);
         invalid += run.notValid + run.errors;
         runs.set(`${client} ${kind} ${c}`, [...(runs.get(`${client} ${kind} ${c}`) ?? []), run]);
@@ -129,5 +131,6 @@ figures.push({ name: `POST /v1/verify/batch (${BATCH} each), autocannon, 1 threa
 figures.push({ name: `POST /v1/verify/batch (${BATCH} each), autocannon, ${cores} threads, 10 conn: presentations/s`, value: bn.rate, unit: '/s', ratio: bn.rate / b1.rate, baseline: 'batch, 1 thread' });
 notes.push(`answers that were not valid or not 200, over every run, the baseline's included: ${invalid} (must be 0)`);
 notes.push(`clients: ${CLIENTS.join(', ')}; autocannon runs in the bench process, wrk (one thread) in its own; both on the same ${cores} cores as the servers; ${ROUNDS} rounds of ${SECONDS} s per run, the four servers in turns; figures are the median round, p99 the worst`);
+notes.push(quietnessNote());
 writeReport('http', 'HTTP: POST /v1/verify and /v1/verify/batch against a bare-verify Fastify route', figures, notes);
 if (invalid > 0) process.exitCode = 1;

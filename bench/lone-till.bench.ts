@@ -9,6 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { CLIENTS, buildService, bodies, load, serviceSite, stop, type Client, type Run } from './http-load.js';
+import { quietMachine, quietnessNote } from './measure.js';
 import { Population } from './population.js';
 import { writeReport, type Figure } from './report.js';
 
@@ -26,6 +27,7 @@ const runs = new Map<string, Run[]>();
 let invalid = 0;
 async function measure(client: Client, which: 'default' | 'one', connections: number, perSecond: number): Promise<void> {
   const url = which === 'default' ? threaded.url : single.url;
+  await quietMachine();
   const run = await load(client, url, '/v1/verify', connections, bodies(pop, perSecond * (SECONDS + 1)), SECONDS);
   invalid += run.notValid + run.errors;
   const key = `${client} ${which} ${connections}`;
@@ -74,6 +76,7 @@ for (const client of CLIENTS) {
   figures.push({ name: `${at} 100 conn: default (${cores} threads), req/s`, value: all100.rate, unit: '/s', ratio: scaling, baseline: `${at} 100 conn: --workers 1`, target: '≥ 1.70×', met: scaling >= 1.7 });
 }
 notes.push(`answers that were not VALID or not 200, over every run: ${invalid} (must be 0)`);
+notes.push(quietnessNote());
 notes.push(`${ROUNDS} rounds of ${SECONDS} s per client, the two services in turns (the other first every other round); clients: ${CLIENTS.join(', ')}, on the same ${cores} cores as the services`);
 writeReport('lone-till', 'One connection (a till, a gate): default threads against --workers 1; p99 at 10 connections', figures, notes);
 if (invalid > 0) process.exitCode = 1;

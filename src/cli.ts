@@ -3,7 +3,7 @@
  * The `mleg` command. Exit codes: 0 success (or VALID), 1 failure (or another verdict), 2
  * usage or configuration error. Each command's modules are loaded when it is run: `mleg
  * serve` does not load the issuer's, the wallet's or the image tools' (QR drawing, sharp),
- * which took ~100 ms of a gate's start.
+ * a good part of a gate's start (bench/results/findings.md, "modules loaded at start").
  */
 import { MlegError } from './errors.js';
 import { USAGE, USAGE_HINT, UsageError } from './commands/usage.js';

@@ -1,8 +1,8 @@
 /**
  * ISO 8601 times (toISOString's form) for results and log lines, made without a Date and
  * its formatting on every call: under load many share their millisecond, nearly all their
- * second, and toISOString was the costliest step of making a result and ~2 µs of each
- * request's log line.
+ * second, and toISOString was the costliest step of making a result and a visible part of
+ * each request's log line (bench/results/findings.md, "ISO times").
  */
 
 let lastSecond = Number.NaN;

@@ -100,7 +100,7 @@ export class Service {
 
   /**
    * Scanners, relays and lanes from the config (src/act/terminal.ts), whose modules (serial
-   * ports, HID) are loaded only when there is one: ~25 ms of a start without.
+   * ports, HID) are loaded only when there is one (bench/results/findings.md, "modules loaded at start").
    */
   async #attachTerminal(): Promise<void> {
     const { plan } = this;

@@ -46,7 +46,7 @@ export function addServiceHooks(app: FastifyInstance, metrics: RequestMetrics): 
  * A per-client limit of `http.rateLimit.perMinute` requests on every route that does not
  * set its own (health checks set none): on with mode "on", or "auto" on a host others reach.
  * A refusal reaches the app's error handler as a 429 saying when to try again. The plugin
- * is loaded only when the limit is on (part of ~20 ms of a start, with CORS).
+ * is loaded only when the limit is on (bench/results/findings.md, "modules loaded at start").
  */
 export async function registerRateLimit(app: FastifyInstance, http: { host: string; rateLimit: { mode: string; perMinute: number } }): Promise<void> {
   const limit = http.rateLimit;

@@ -1,7 +1,7 @@
 /**
  * When the main thread verifies a presentation itself rather than sending it to a verifier
  * thread: a lone till or gate (one request at a time) should not pay the hop to a thread and
- * back (~30-40 % more time per request, bench/lone-till.bench.ts), while under load the
+ * back (bench/results/findings.md, "the hop to a verifier thread"; bench/lone-till.bench.ts), while under load the
  * threads must take the work, or the main thread, which also runs HTTP and the scanners,
  * becomes the bottleneck and the other cores idle.
  *

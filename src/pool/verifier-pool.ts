@@ -29,11 +29,11 @@ import type { SharedStatusList } from './status-mirror.js';
 import type { StatusAsk, ThreadPost, ThreadSettings, VerifyJob, Verified } from './verifier-thread.js';
 
 /**
- * A verifier thread's young generation (V8's default grows to 48 MB). Each signature check
- * leaves a native object for the next minor collection to finalise, so with the default a
- * thread under load paused 5 ms on average and up to 12 ms per collection, and every
- * request queued on it waited that long; at 6 MB the pauses are ~2 ms (at most ~6 ms) at
- * the same throughput (bench/http.bench.ts p99, bench/verify.bench.ts pool).
+ * A verifier thread's young generation, kept small. Each signature check leaves a native
+ * object for the next minor collection to finalise; with V8's default (it grows far larger)
+ * a thread under load paused for each collection several times as long, and every request
+ * queued on it waited as long, at no gain in throughput (bench/results/findings.md, "a
+ * verifier thread's young generation").
  */
 const YOUNG_GENERATION_MB = 6;
 

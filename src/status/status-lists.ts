@@ -210,7 +210,7 @@ export class StatusLists implements StatusLookup {
    * Starts a background refresh when one is due and none runs (the timer normally has).
    * The lookup's own time is checked first: reading the clock costs as much as the rest of
    * a lookup, and is needed only once that time says a refresh is due. When it is due is
-   * what the schedule last planned (gathering the held lists for it took ~1.7 µs a lookup).
+   * what the schedule last planned (bench/results/findings.md, "whether a status list refresh is due").
    */
   #refreshIfDue(uri: string, nowSeconds: number): void {
     const due = this.#schedule.plannedAt(uri);

@@ -3,8 +3,9 @@
  * Parsing is strict and all-or-nothing: one bad key refuses the whole list, naming it.
  *
  * Every key is checked at once (its members, and for P-256 the curve equation), but imported
- * into a KeyObject only when first used: node:crypto takes ~70 µs to import a P-256 key, 0.7 s
- * for a list of 10 000, most of which a gate may never meet (bench/boot.bench.ts).
+ * into a KeyObject only when first used: importing every key of a large list took most of a
+ * gate's start, and a gate may never meet most of them (bench/results/findings.md, "importing
+ * a trust list's keys"; bench/boot.bench.ts).
  */
 import type { KeyObject } from 'node:crypto';
 import { MlegError } from '../errors.js';

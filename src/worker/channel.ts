@@ -32,8 +32,9 @@ export interface ChannelOptions {
   /**
    * Calls made in one turn of the event loop go to the worker as one message, once the turn's
    * I/O is done (setImmediate), and the answers it has at once come back as one: a message to
-   * a worker asleep costs the sender ~22 µs (the kernel wakes the thread), against ~3 µs to
-   * one awake, and under load most calls found the worker asleep (bench/lone-till.bench.ts).
+   * a worker asleep costs the sender several times what one to a worker awake does (the
+   * kernel wakes the thread), and under load most calls found the worker asleep
+   * (bench/results/findings.md, "a message to a worker thread").
    */
   batch?: boolean;
 }
