@@ -1,6 +1,6 @@
 /** ISO times made from the second's text: the same text as toISOString, in and out of its caches. */
 import t from 'tap';
-import { isoMillis, isoSeconds } from '../src/iso-time.js';
+import { isoMillis, isoSeconds, secondsFormatter } from '../src/iso-time.js';
 import { seededRandom } from './helpers/random.js';
 
 t.test('isoMillis is toISOString, whatever order the times come in', async (t) => {
@@ -18,4 +18,12 @@ t.test('isoSeconds', async (t) => {
   t.equal(isoSeconds(1_800_000_000), '2027-01-15T08:00:00.000Z');
   t.equal(isoSeconds(1_800_000_000), '2027-01-15T08:00:00.000Z', 'again, from its cache');
   t.equal(isoSeconds(9e15), 'invalid date');
+});
+
+t.test('seconds formatters keep their own last second: alternating between two gives each its own text', async (t) => {
+  const [a, b] = [secondsFormatter(), secondsFormatter()];
+  for (let i = 0; i < 3; i++) {
+    t.equal(a(1_800_000_000 + i), new Date((1_800_000_000 + i) * 1000).toISOString());
+    t.equal(b(1_700_000_000), '2023-11-14T22:13:20.000Z');
+  }
 });
