@@ -28,7 +28,10 @@ import { createLogger } from '../src/logger.js';
 import { MemoryReplayStore } from '../src/replay/replay-store.js';
 import { SharedReplayStore } from '../src/replay/shared-replay-store.js';
 import { startRedis } from '../test/helpers/redis.js';
-import { autocannonLoad, freePort, ROOT, SECONDS, startMleg, stop, waitReady, warmUp, type Run } from './http-load.js';
+import { autocannonLoad, freePort, ROOT, startMleg, stop, waitReady, warmUp, type Run } from './http-load.js';
+
+/** Seconds per load run. */
+const SECONDS = 4;
 import { percentile, processCpuSeconds } from './measure.js';
 import { Population } from './population.js';
 import { atLeastRatio, writeReport, type Figure } from './report.js';
@@ -273,7 +276,7 @@ for (const workers of [1, cores]) {
         const pids = [services[store].child.pid!, ...(store === 'redis' ? [redis.pid!] : [])];
         const cpu = () => pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
         const before = cpu();
-        const run = await autocannonLoad(services[store].url, '/v1/verify', c, singles(workers * 12_000));
+        const run = await autocannonLoad(services[store].url, '/v1/verify', c, singles(workers * 12_000), SECONDS);
         const requests = run.rate * SECONDS;
         runs[store].push({ ...run, cpuMicros: ((cpu() - before) * 1e6) / requests });
         invalid += run.errors + run.notValid;

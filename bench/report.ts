@@ -77,7 +77,7 @@ export function printReport(report: Report, out: NodeJS.WritableStream = process
   const width = Math.max(...report.figures.map((f) => f.name.length), 20);
   for (const f of report.figures) {
     const ratio = f.ratio === undefined ? ''.padStart(8) : `${f.ratio.toFixed(2)}×`.padStart(8);
-    const target = f.target === undefined ? '' : `  target ${f.target} ${f.met ? 'met' : 'NOT MET'}`;
+    const target = f.target === undefined ? '' : `  target ${f.target} ${f.met ? 'MET' : 'NOT MET'}`;
     out.write(`  ${f.name.padEnd(width)}  ${formatValue(f.value, f.unit).padStart(12)} ${ratio}${target}\n`);
   }
   for (const note of report.notes) out.write(`  · ${note}\n`);

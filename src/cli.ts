@@ -1,35 +1,32 @@
 #!/usr/bin/env node
-/** The `mleg` command. Exit codes: 0 success (or VALID), 1 failure (or another verdict), 2 usage or configuration error. */
+/**
+ * The `mleg` command. Exit codes: 0 success (or VALID), 1 failure (or another verdict), 2
+ * usage or configuration error. Each command's modules are loaded when it is run: `mleg
+ * serve` does not load the issuer's, the wallet's or the image tools' (QR drawing, sharp),
+ * a good part of a gate's start (bench/results/findings.md, "modules loaded at start").
+ */
 import { MlegError } from './errors.js';
-import { demoCommand } from './commands/demo.js';
-import { devicesCommand } from './commands/devices.js';
-import { issuerCommand } from './commands/issuer.js';
-import { scanImageCommand } from './commands/scan-image.js';
-import { scanCommand } from './commands/scan.js';
-import { serve } from './commands/serve.js';
 import { USAGE, USAGE_HINT, UsageError } from './commands/usage.js';
-import { verifyCommand } from './commands/verify.js';
-import { walletCommand } from './commands/wallet.js';
 
 async function main([command, ...args]: string[]): Promise<number | undefined> {
   switch (command) {
     case 'serve':
-      await serve(args);
+      await (await import('./commands/serve.js')).serve(args);
       return undefined; // keeps running
     case 'verify':
-      return verifyCommand(args);
+      return (await import('./commands/verify.js')).verifyCommand(args);
     case 'scan-image':
-      return scanImageCommand(args);
+      return (await import('./commands/scan-image.js')).scanImageCommand(args);
     case 'demo':
-      return demoCommand(args);
+      return (await import('./commands/demo.js')).demoCommand(args);
     case 'devices':
-      return devicesCommand(args);
+      return (await import('./commands/devices.js')).devicesCommand(args);
     case 'scan':
-      return scanCommand(args);
+      return (await import('./commands/scan.js')).scanCommand(args);
     case 'issuer':
-      return issuerCommand(args);
+      return (await import('./commands/issuer.js')).issuerCommand(args);
     case 'wallet':
-      return walletCommand(args);
+      return (await import('./commands/wallet.js')).walletCommand(args);
     case undefined:
     case 'help':
     case '--help':

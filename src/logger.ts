@@ -4,6 +4,7 @@
  * result.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { isoMillis } from './iso-time.js';
 
 export type { Logger } from 'pino';
 
@@ -56,7 +57,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'mleg' },
       formatters: { log: censorPersonal },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // pino's isoTime formats a Date for every line (~2 µs); the same text, made from the second's.
+      timestamp: () => `,"time":"${isoMillis(Date.now())}"`,
     },
     destination ?? pino.destination({ fd: 1, sync: false }),
   );

@@ -7,7 +7,6 @@
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { Terminal } from './act/terminal.js';
 import type { Config } from './config/config.js';
 import { resolveTerminalPlan, type TerminalPlan } from './devices/terminal-plan.js';
 import { laneIds } from './config/terminal.js';
@@ -63,9 +62,12 @@ export class Service {
     return this.#ready;
   }
 
-  /** Loads status lists, builds the app and listens; ready once listening. */
+  /**
+   * Loads status lists, builds the app and listens; ready once listening. The verifier
+   * threads are started then: until they are up, the main thread verifies.
+   */
   async start(options: { ready?: () => boolean } = {}): Promise<AddressInfo> {
-    this.verifier.start();
+    this.verifier.start({ threads: 'later' });
     await this.fleet?.connect();
     this.#app = await buildApp({
       verifier: this.verifier,
@@ -81,7 +83,7 @@ export class Service {
       fleet: this.fleet,
     });
     await this.#app.listen({ host: this.config.http.host, port: this.config.http.port });
-    this.#attachTerminal();
+    await this.#attachTerminal();
     const address = this.#app.server.address() as AddressInfo;
     this.fleet?.start({
       port: address.port,
@@ -92,13 +94,18 @@ export class Service {
       lanes: laneIds(this.config),
     });
     this.#ready = true;
+    this.verifier.startThreads();
     return address;
   }
 
-  /** Scanners, relays and lanes from the config (src/act/terminal.ts). */
-  #attachTerminal(): void {
+  /**
+   * Scanners, relays and lanes from the config (src/act/terminal.ts), whose modules (serial
+   * ports, HID) are loaded only when there is one (bench/results/findings.md, "modules loaded at start").
+   */
+  async #attachTerminal(): Promise<void> {
     const { plan } = this;
     if (plan.scanners.length === 0 && plan.relays.length === 0) return;
+    const { Terminal } = await import('./act/terminal.js');
     const terminal = new Terminal({ plan, verifier: this.verifier, bus: this.bus, log: this.log });
     this.scanners = () => terminal.status();
     this.onStop(() => terminal.stop());

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Config } from './config/config.js';
 import type { Logger } from './logger.js';
+import type { Client } from './pool/inline-rule.js';
 import { VerifierPool } from './pool/verifier-pool.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
 import { GENERATION_SECONDS, MemoryReplayStore, type ReplayStore } from './replay/replay-store.js';
@@ -44,6 +45,7 @@ export class Verifier {
   readonly #log: Logger;
   #observers: VerificationObserver[] = [];
   readonly #clock: Clock;
+  #verifiedHere = 0;
   #forgetting: Timer | undefined;
 
   /** Throws TrustListError when the trust list is missing or invalid. */
@@ -99,13 +101,33 @@ export class Verifier {
     }
   }
 
-  /** Credential cache counts, of every thread. */
-  get credentialCounts(): { hits: number; misses: number; size: number } {
-    return this.pool?.cache ?? this.credentials;
+  /** Starts the verifier threads, if there are to be any (until then, verifications are made on this thread). */
+  startThreads(): void {
+    this.pool?.start();
   }
 
-  /** Restores and loads status lists; starts watching the trust list. */
-  start(): void {
+  /** Credential cache counts, of every thread (this one's included). */
+  get credentialCounts(): { hits: number; misses: number; size: number } {
+    const here = this.credentials;
+    const threads = this.pool?.cache ?? { hits: 0, misses: 0, size: 0 };
+    return { hits: here.hits + threads.hits, misses: here.misses + threads.misses, size: here.size + threads.size };
+  }
+
+  /**
+   * Presentations verified on this thread: all of them without threads; with threads, those
+   * that came alone while the threads were idle, and those of a lost thread.
+   */
+  get verifiedHere(): number {
+    return this.#verifiedHere;
+  }
+
+  /**
+   * Restores and loads status lists; starts watching the trust list; starts the verifier
+   * threads, unless told to leave that to `startThreads` (the service starts them once it
+   * is ready: on two cores their start held its own back by half a second or more).
+   */
+  start(o: { threads?: 'now' | 'later' } = {}): void {
+    if (o.threads !== 'later') this.startThreads();
     this.status.start();
     this.#forgetOnTimer();
     if (this.#config.trust.watch) {
@@ -118,14 +140,21 @@ export class Verifier {
   }
 
   /**
-   * Verifies one payload now. Synchronous when the status list is cached and no threads
-   * are used.
+   * Verifies one payload now: on this thread (synchronously when its status list is held)
+   * without threads, or when the pool leaves it here (the threads idle, no other client
+   * asking: a lone till, src/pool/inline-rule.ts); otherwise on a thread.
    * @param source what presented it: "http", "batch", "image", or a scanner id
+   * @param client who asks: the HTTP connection (its socket); by default the source
    */
-  verify(payload: string, source: string, now = Date.now()): VerifyResult | Promise<VerifyResult> {
-    if (this.pool === undefined && this.#observers.length === 0) return verify(payload, now, this.#deps);
+  verify(payload: string, source: string, now = Date.now(), client: Client = source): VerifyResult | Promise<VerifyResult> {
+    const pool = this.pool;
+    if (pool !== undefined && !pool.leavesToCaller(client)) {
+      const started = performance.now();
+      return pool.verify([payload], now).then(([result]) => this.#observe(source, result!, started));
+    }
+    this.#verifiedHere++;
+    if (this.#observers.length === 0) return verify(payload, now, this.#deps);
     const started = performance.now();
-    if (this.pool !== undefined) return this.pool.verify([payload], now).then(([result]) => this.#observe(source, result!, started));
     const result = verify(payload, now, this.#deps);
     if (result instanceof Promise) return result.then((r) => this.#observe(source, r, started));
     return this.#observe(source, result, started);
@@ -141,6 +170,7 @@ export class Verifier {
 
   /** On this thread, in order: without threads, and for the jobs of a lost one. */
   async #verifyHere(payloads: string[], now: number): Promise<VerifyResult[]> {
+    this.#verifiedHere += payloads.length;
     const results: VerifyResult[] = [];
     for (const payload of payloads) results.push(await verify(payload, now, this.#deps));
     return results;

@@ -16,7 +16,15 @@
  * - The URL may hold a user, a password and a database number, `rediss://` for TLS; what
  *   is shown of it (`where`) never holds the password.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
+
+/**
+ * ioredis is loaded with the first client, not with this module: `mleg serve` imports the
+ * fleet's code whatever its replay store, and only a node of a fleet needs ioredis
+ * (bench/results/findings.md, "modules loaded at start").
+ */
+const loadIoredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
 
 export interface RedisSettings {
   url: string;
@@ -55,5 +63,5 @@ export function createRedisClient(settings: RedisSettings, name: string): Redis 
     // CLIENT SETINFO is Redis 7.2+: without this, 7.0 answers an error at every connection.
     disableClientInfo: true,
   };
-  return new Redis(settings.url, options);
+  return new (loadIoredis().Redis)(settings.url, options);
 }

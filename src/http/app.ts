@@ -4,7 +4,6 @@
  * answered with a status and a reason and never with internals.
  */
 import type { ServerResponse } from 'node:http';
-import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { EventBus, ScannerStatus } from '../events/event-bus.js';
@@ -74,7 +73,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // The path is not echoed: an answer never repeats what a client sent.
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND', 'no such route'));
 
+  // CORS and rate limiting are loaded only when used (bench/results/findings.md, "modules loaded at start").
   if (config.http.cors.origins.length > 0) {
+    const { default: cors } = await import('@fastify/cors');
     await app.register(cors, { origin: config.http.cors.origins, methods: ['GET', 'POST'] });
   }
   await registerRateLimit(app, config.http);

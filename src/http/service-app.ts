@@ -4,7 +4,6 @@
  * line and one latency sample per answer, by route template (never the URL, which may
  * carry a code). Callback hooks, not async ones: a promise apiece adds up on the hot path.
  */
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { isLoopbackHost, SECURITY_HEADERS } from './security-headers.js';
 
@@ -46,11 +45,13 @@ export function addServiceHooks(app: FastifyInstance, metrics: RequestMetrics): 
 /**
  * A per-client limit of `http.rateLimit.perMinute` requests on every route that does not
  * set its own (health checks set none): on with mode "on", or "auto" on a host others reach.
- * A refusal reaches the app's error handler as a 429 saying when to try again.
+ * A refusal reaches the app's error handler as a 429 saying when to try again. The plugin
+ * is loaded only when the limit is on (bench/results/findings.md, "modules loaded at start").
  */
 export async function registerRateLimit(app: FastifyInstance, http: { host: string; rateLimit: { mode: string; perMinute: number } }): Promise<void> {
   const limit = http.rateLimit;
   if (limit.mode !== 'on' && !(limit.mode === 'auto' && !isLoopbackHost(http.host))) return;
+  const { default: rateLimit } = await import('@fastify/rate-limit');
   await app.register(rateLimit, {
     global: true,
     max: limit.perMinute,

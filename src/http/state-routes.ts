@@ -26,6 +26,10 @@ const stateSchema = obj({
   }),
   verifier: obj({
     threads: { type: 'integer', description: 'verifier threads (0: verifications run on the main thread)' },
+    verified_on_main_thread: {
+      type: 'integer',
+      description: 'presentations the main thread verified itself: all of them without threads; with threads, those that came alone while the threads were idle (a till, one gate) and those of a lost thread',
+    },
     per_thread: { type: 'array', items: obj({ verified: { type: 'integer' }, in_hand: { type: 'integer' }, restarts: { type: 'integer' } }) },
   }),
   status_lists: {
@@ -89,7 +93,7 @@ export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, o
         loaded_at: new Date(trust.loadedAt).toISOString(),
         keys: [...trust.keys.values()].map((k) => ({ kid: k.kid, iss: k.iss, alg: k.alg, name: k.name ?? null })),
       },
-      verifier: { threads: o.verifier.pool?.size ?? 0, per_thread: o.verifier.pool?.threadStates() ?? [] },
+      verifier: { threads: o.verifier.pool?.size ?? 0, verified_on_main_thread: o.verifier.verifiedHere, per_thread: o.verifier.pool?.threadStates() ?? [] },
       status_lists: o.verifier.status.state(),
       scanners: o.scanners(),
       replay: {

@@ -46,7 +46,8 @@ export const verifyRoutes: FastifyPluginAsync<VerifyRoutesOptions> = async (app,
       const body: unknown = request.body;
       const payload = typeof body === 'string' ? body : (body as { payload?: unknown } | undefined)?.payload;
       if (typeof payload !== 'string') return sendError(reply, 'BODY_MISSING', 'no payload: send {"payload": "MLEG1:…"} as application/json or the payload as text/plain');
-      const result = await verifier.verify(payload, 'http');
+      // The connection is who asks: one connection at a time is verified without a thread hop (src/pool/inline-rule.ts).
+      const result = await verifier.verify(payload, 'http', Date.now(), request.raw.socket);
       request.verdict = result.verdict;
       // The hashed reference costs a SHA-256: made only when the line will be written.
       if ((request.log as Logger).isLevelEnabled('debug')) request.log.debug({ ...resultLogFields(result), reason: result.reason }, 'verified');

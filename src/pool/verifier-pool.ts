@@ -10,28 +10,30 @@
  *   a thread asks here whenever its copy cannot answer;
  * - the trust list: sent to every thread whenever the one in force changes.
  * Work goes to the thread with the fewest jobs in hand. A thread that is lost has its
- * jobs verified here instead, and is started again.
+ * jobs verified here instead, and is started again. A lone verification while the threads
+ * are idle is left to the caller, on the main thread (inline-rule.ts): no hop for a till.
  */
 import type { Logger } from '../logger.js';
 import type { ReplayStore } from '../replay/replay-store.js';
 import type { StatusList } from '../status/status-list-token.js';
 import type { StatusLists } from '../status/status-lists.js';
 import type { Slot } from '../status/status-slots.js';
-import type { TrustList } from '../trust/trust-list.js';
+import { trustedKeyData, type TrustList } from '../trust/trust-list.js';
 import type { VerifyResult } from '../verify/result.js';
 import type { StatusAnswer } from '../verify/status-answer.js';
 import { afterReplay } from '../verify/verify.js';
 import { WorkerChannel } from '../worker/channel.js';
 import { siblingModule } from '../worker/start-worker.js';
+import { InlineRule, type Client } from './inline-rule.js';
 import type { SharedStatusList } from './status-mirror.js';
 import type { StatusAsk, ThreadPost, ThreadSettings, VerifyJob, Verified } from './verifier-thread.js';
 
 /**
- * A verifier thread's young generation (V8's default grows to 48 MB). Each signature check
- * leaves a native object for the next minor collection to finalise, so with the default a
- * thread under load paused 5 ms on average and up to 12 ms per collection, and every
- * request queued on it waited that long; at 6 MB the pauses are ~2 ms (at most ~6 ms) at
- * the same throughput (bench/http.bench.ts p99, bench/verify.bench.ts pool).
+ * A verifier thread's young generation, kept small. Each signature check leaves a native
+ * object for the next minor collection to finalise; with V8's default (it grows far larger)
+ * a thread under load paused for each collection several times as long, and every request
+ * queued on it waited as long, at no gain in throughput (bench/results/findings.md, "a
+ * verifier thread's young generation").
  */
 const YOUNG_GENERATION_MB = 6;
 
@@ -64,13 +66,23 @@ export class VerifierPool {
   readonly #threads: Thread[] = [];
   readonly #shared = new WeakMap<StatusList, SharedStatusList>();
   readonly #count: number;
+  readonly #inline = new InlineRule();
   #closed = false;
 
   constructor(options: PoolOptions) {
     this.#o = options;
     this.#count = options.threads;
-    for (let i = 0; i < options.threads; i++) this.#threads.push(this.#start());
     options.status.onChange((slot) => this.#sendList(slot));
+  }
+
+  /**
+   * Starts the threads (until then, and while every thread is lost, verifications are made
+   * on the main thread). Each loads its modules, a core's work for a while: the service
+   * starts them once it accepts scans, not while it is still getting there.
+   */
+  start(): void {
+    if (this.#threads.length > 0 || this.#closed) return;
+    for (let i = 0; i < this.#count; i++) this.#threads.push(this.#start());
   }
 
   /** Threads configured (some may be waiting to be started again after a loss). */
@@ -87,6 +99,18 @@ export class VerifierPool {
       sum.size += cache.size;
     }
     return sum;
+  }
+
+  /**
+   * Whether the one verification `client` asks for now is better made by the caller, on the
+   * main thread, than sent to a thread: when no thread has work in hand and no other client
+   * asked just before (inline-rule.ts); and while every thread is lost. Asked once per
+   * verification: the answer is only good for that one.
+   */
+  leavesToCaller(client: Client): boolean {
+    let inHand = 0;
+    for (const thread of this.#threads) inHand += thread.channel.pending;
+    return this.#inline.verifyHere(inHand, client) || this.#threads.length === 0;
   }
 
   /** Results in the order of `payloads`; a repeat within them is REPLAYED, as at a gate. */
@@ -159,6 +183,7 @@ export class VerifierPool {
         file: THREAD_FILE,
         worker: { workerData: this.#o.settings, name: 'mleg verifier', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } },
         eager: true,
+        batch: true,
         // A thread asks here whenever its copy of the status lists cannot answer.
         onAsk: (ask) => this.#statusFor(ask as StatusAsk),
         onLost: (why, calls) => this.#lost(thread, why, calls),
@@ -196,7 +221,7 @@ export class VerifierPool {
 
   #sendTrust(thread: Thread, trust: TrustList): void {
     thread.trust = trust;
-    this.#post(thread, { type: 'trust', keys: [...trust.keys.values()], loadedAt: trust.loadedAt, source: trust.source });
+    this.#post(thread, { type: 'trust', keys: [...trust.keys.values()].map(trustedKeyData), loadedAt: trust.loadedAt, source: trust.source });
     // The thread forgets its lists with the old keys; send those that check out under the new ones.
     for (const slot of this.#o.status.slots()) this.#post(thread, { type: 'list', ...slot, list: this.#sharedList(slot) });
   }

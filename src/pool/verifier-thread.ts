@@ -8,7 +8,7 @@
 import { workerData } from 'node:worker_threads';
 import { NOT_SEEN_HERE, type ReplayStore } from '../replay/replay-store.js';
 import type { StatusLimits } from '../status/status-list-token.js';
-import type { TrustedKey } from '../trust/trust-list.js';
+import { trustListFrom, type TrustedKeyData } from '../trust/trust-list.js';
 import { CredentialCache } from '../verify/credential-cache.js';
 import type { VerifyResult } from '../verify/result.js';
 import type { StatusAnswer } from '../verify/status-answer.js';
@@ -43,7 +43,7 @@ export interface Verified {
 }
 
 /** What the main thread sends without waiting for an answer: the trust list in force, a status list (or its withdrawal). */
-export type ThreadPost = { type: 'trust'; keys: TrustedKey[]; loadedAt: number; source: string } | { type: 'list'; uri: string; iss: string; list: SharedStatusList | undefined };
+export type ThreadPost = { type: 'trust'; keys: TrustedKeyData[]; loadedAt: number; source: string } | { type: 'list'; uri: string; iss: string; list: SharedStatusList | undefined };
 
 /** What a thread asks the main thread when its copy of the status lists cannot answer. */
 export interface StatusAsk {
@@ -67,7 +67,7 @@ const served = serveCalls<VerifyJob, Verified | Promise<Verified>>(({ payloads, 
   onPost: (message) => {
     const post = message as ThreadPost;
     if (post.type === 'trust') {
-      deps.trust = { keys: new Map(post.keys.map((key) => [key.kid, key])), loadedAt: post.loadedAt, source: post.source };
+      deps.trust = trustListFrom(post.keys, post.loadedAt, post.source);
       status.clear(); // the main thread sends each list again once it has checked it against these keys
     } else status.set(post.uri, post.iss, post.list);
   },

@@ -23,6 +23,8 @@ interface UriState {
   retryAt: number;
   last: Attempt | undefined;
   timer: Timer | undefined;
+  /** When the timer set by the last plan() falls due (ms; undefined: none). */
+  plannedAt: number | undefined;
 }
 
 export class RefreshSchedule {
@@ -80,12 +82,22 @@ export class RefreshSchedule {
     return next;
   }
 
+  /**
+   * When the last plan() said `uri` is refreshed next: nextAt as of the last change to what
+   * is held or to how fetching went (the owner plans again after each), without the list of
+   * held lists nextAt needs. A lookup asks this on every verification.
+   */
+  plannedAt(uri: string): number | undefined {
+    return this.#states.get(uri)?.plannedAt;
+  }
+
   /** Sets the timer of `uri` for its next refresh (none when nothing is to be refreshed). */
   plan(uri: string, held: readonly HeldList[]): void {
     const state = this.#state(uri);
     state.timer?.cancel();
     state.timer = undefined;
     const at = this.nextAt(uri, held);
+    state.plannedAt = at;
     if (at === undefined || this.#closed) return;
     state.timer = this.clock.after(at - this.clock.now(), () => {
       state.timer = undefined;
@@ -108,7 +120,7 @@ export class RefreshSchedule {
 
   #state(uri: string): UriState {
     let state = this.#states.get(uri);
-    if (state === undefined) this.#states.set(uri, (state = { failures: 0, retryAt: 0, last: undefined, timer: undefined }));
+    if (state === undefined) this.#states.set(uri, (state = { failures: 0, retryAt: 0, last: undefined, timer: undefined, plannedAt: undefined }));
     return state;
   }
 }

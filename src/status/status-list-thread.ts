@@ -6,11 +6,11 @@
  * after it is lost.
  */
 import { isMlegError } from '../errors.js';
-import type { TrustList } from '../trust/trust-list.js';
+import { trustedKeyData, type TrustList } from '../trust/trust-list.js';
 import { WorkerChannel } from '../worker/channel.js';
 import { siblingModule } from '../worker/start-worker.js';
 import type { FetchLimits } from './fetch-status-list.js';
-import type { LoadOutcome, LoadRequest } from './status-list-worker.js';
+import type { KeyAsk, LoadOutcome, LoadRequest } from './status-list-worker.js';
 
 /** Lists are refreshed every few minutes at most: the thread is not kept between refreshes. */
 const IDLE_MS = 30_000;
@@ -19,18 +19,33 @@ const IDLE_MS = 30_000;
 const CHECK_MARGIN_MS = 10_000;
 
 export class StatusListThread {
-  readonly #channel = new WorkerChannel<LoadRequest, LoadOutcome>({ file: siblingModule('status-list-worker', import.meta.url), idleMs: IDLE_MS });
+  /** The trust list of each load under way, by its number: the thread asks for the key its token names. */
+  readonly #trusts = new Map<number, TrustList>();
+  #nextLoad = 1;
+  readonly #channel = new WorkerChannel<LoadRequest, LoadOutcome>({
+    file: siblingModule('status-list-worker', import.meta.url),
+    idleMs: IDLE_MS,
+    onAsk: (ask) => {
+      const { trust, kid } = ask as KeyAsk;
+      const key = this.#trusts.get(trust)?.keys.get(kid);
+      return key === undefined ? undefined : trustedKeyData(key);
+    },
+  });
 
   /** The list at `uri` (read from `file` when given), checked against `trust`. Never rejects. */
   async load(uri: string, file: string | undefined, limits: FetchLimits, trust: TrustList): Promise<LoadOutcome> {
     const waitMs = limits.timeoutMs + CHECK_MARGIN_MS;
     const { allowHttp, timeoutMs, maxBytes, maxRedirects } = limits;
+    const load = this.#nextLoad++;
+    this.#trusts.set(load, trust);
     try {
-      return await this.#channel.call({ uri, file, limits: { allowHttp, timeoutMs, maxBytes, maxRedirects }, keys: [...trust.keys.values()] }, { deadline: Date.now() + waitMs });
+      return await this.#channel.call({ uri, file, limits: { allowHttp, timeoutMs, maxBytes, maxRedirects }, trust: load }, { deadline: Date.now() + waitMs });
     } catch (err) {
       if (isMlegError(err, 'DEADLINE_PASSED')) return { ok: false, reason: `no answer from the status list thread within ${waitMs} ms` };
       if (isMlegError(err, 'CLOSED')) return { ok: false, reason: 'the status list thread is closed' };
       return { ok: false, reason: 'the status list thread stopped', detail: (err as Error).message };
+    } finally {
+      this.#trusts.delete(load);
     }
   }
 

@@ -95,8 +95,7 @@ export function verifyStatusListToken(jwt: string, trust: TrustList, uri: string
 export function reverifyStatusList(list: StatusList, trust: TrustList): Parsed<StatusList> {
   const fail = (reason: string): Parsed<StatusList> => ({ ok: false, reason: `status list: ${reason}` });
   const jwt = tokenText(list);
-  const header = JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf('.')), 'base64url').toString('utf8')) as Record<string, unknown>;
-  const trusted = trustedKey(header, trust);
+  const trusted = trustedKey(protectedHeader(jwt) ?? {}, trust);
   if (!trusted.ok) return fail(trusted.reason);
   const key = trusted.value;
   const lastDot = jwt.lastIndexOf('.');
@@ -104,6 +103,22 @@ export function reverifyStatusList(list: StatusList, trust: TrustList): Parsed<S
     return fail('signature does not verify');
   }
   return { ok: true, value: key.iss === list.iss ? list : { ...list, iss: key.iss } };
+}
+
+/** The decoded header of a token (its first segment), or undefined when that is not a JSON object. */
+function protectedHeader(jwt: string): Record<string, unknown> | undefined {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf('.')), 'base64url').toString('utf8'));
+    return isPlainObject(header) ? header : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `kid` a token's header names (whether or not the token is otherwise sound): which key will check it. */
+export function tokenKid(jwt: string): string | undefined {
+  const kid = protectedHeader(jwt)?.kid;
+  return typeof kid === 'string' ? kid : undefined;
 }
 
 /** The trust-list key a token's header names, if its `alg` is that key's. */

@@ -6,20 +6,29 @@
  */
 import { readFile } from 'node:fs/promises';
 import { MlegError } from '../errors.js';
-import type { TrustedKey } from '../trust/trust-list.js';
+import { trustListFrom, type TrustedKeyData } from '../trust/trust-list.js';
 import { withTransfer } from '../worker/protocol.js';
 import { serveCalls } from '../worker/serve.js';
 import { lowerThisThreadsPriority } from '../worker/thread-priority.js';
 import { fetchStatusListText, type FetchLimits } from './fetch-status-list.js';
-import { verifyStatusListToken, type StatusList } from './status-list-token.js';
+import { tokenKid, verifyStatusListToken, type StatusList } from './status-list-token.js';
 
 export interface LoadRequest {
   uri: string;
   /** A local file holding the token, read instead of fetching `uri`. */
   file: string | undefined;
   limits: FetchLimits;
-  /** The keys of the trust list to check the token against (KeyObjects cross threads). */
-  keys: TrustedKey[];
+  /** The trust list to check the token against, by a number: the thread asks for the one key the token names (KeyAsk). */
+  trust: number;
+}
+
+/**
+ * What the thread asks the main thread once it has the token: the key of load `trust` whose
+ * kid the token names (undefined when there is none). One key, not a list of thousands.
+ */
+export interface KeyAsk {
+  trust: number;
+  kid: string;
 }
 
 /**
@@ -39,12 +48,13 @@ async function readLocal(file: string): Promise<string> {
 // Checking a list of millions of entries takes a core for milliseconds: scans come first.
 lowerThisThreadsPriority();
 
-serveCalls<LoadRequest, unknown>(async ({ uri, file, limits, keys }) => {
+const served = serveCalls<LoadRequest, unknown>(async ({ uri, file, limits, trust }) => {
   let outcome: LoadOutcome;
   try {
     const text = file !== undefined ? await readLocal(file) : await fetchStatusListText(uri, limits);
-    const trust = { keys: new Map(keys.map((key) => [key.kid, key])), loadedAt: Date.now(), source: 'status list thread' };
-    outcome = verifyStatusListToken(text, trust, uri);
+    const kid = tokenKid(text);
+    const key = kid === undefined ? undefined : await served.ask<TrustedKeyData | undefined>({ trust, kid } satisfies KeyAsk);
+    outcome = verifyStatusListToken(text, trustListFrom(key === undefined ? [] : [key], Date.now(), 'status list thread'), uri);
   } catch (err) {
     outcome =
       err instanceof MlegError

@@ -209,10 +209,11 @@ export class StatusLists implements StatusLookup {
   /**
    * Starts a background refresh when one is due and none runs (the timer normally has).
    * The lookup's own time is checked first: reading the clock costs as much as the rest of
-   * a lookup, and is needed only once that time says a refresh is due.
+   * a lookup, and is needed only once that time says a refresh is due. When it is due is
+   * what the schedule last planned (bench/results/findings.md, "whether a status list refresh is due").
    */
   #refreshIfDue(uri: string, nowSeconds: number): void {
-    const due = this.#schedule.nextAt(uri, this.#slots.at(uri));
+    const due = this.#schedule.plannedAt(uri);
     if (due !== undefined && (nowSeconds + 1) * 1000 > due && this.#clock.now() >= due && !this.#inflight.has(uri)) void this.refresh(uri);
   }
 

@@ -70,6 +70,6 @@ export class TrustStore {
 /** A fingerprint of what a list trusts, to tell a real change from a touch. */
 function describe(list: TrustList): string {
   return JSON.stringify(
-    [...list.keys.values()].map((k) => [k.kid, k.alg, k.iss, k.name ?? null, k.key.export({ format: 'jwk' })]),
+    [...list.keys.values()].map((k) => [k.kid, k.alg, k.iss, k.name ?? null, k.jwk]),
   );
 }

@@ -1,6 +1,9 @@
 /** The result of one verification, in the shape of SPEC 7. */
 import { createHash } from 'node:crypto';
+import { isoMillis, isoSeconds, secondsFormatter } from '../iso-time.js';
 import type { Verdict } from './verdicts.js';
+
+export { isoSeconds } from '../iso-time.js';
 
 export interface CredentialView {
   id: string;
@@ -79,38 +82,7 @@ export function listStatus(checked: boolean, listIatSeconds: number, nowSeconds:
   return { checked, iat: formatListIat(listIatSeconds), age_seconds: Math.max(0, nowSeconds - listIatSeconds) };
 }
 
-/*
- * The last time formatted, for each of the two formats: under load many results share
- * their millisecond and most presentations their second, and toISOString is the
- * costliest step of making a result. Status list times have their own (a list's `iat`
- * changes once a refresh, and would otherwise push out the presentation's second).
- */
-let lastMillis = Number.NaN;
-let lastMillisIso = '';
-
-function isoMillis(millis: number): string {
-  if (millis !== lastMillis) {
-    lastMillisIso = new Date(millis).toISOString();
-    lastMillis = millis;
-  }
-  return lastMillisIso;
-}
-
-/** An ISO formatter of seconds that remembers the last one it formatted. */
-function secondsFormatter(): (seconds: number) => string {
-  let last = Number.NaN;
-  let lastIso = '';
-  return (seconds) => {
-    if (seconds !== last) {
-      const date = new Date(seconds * 1000);
-      lastIso = Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
-      last = seconds;
-    }
-    return lastIso;
-  };
-}
-
-export const isoSeconds = secondsFormatter();
+/** Status lists' `iat` have their own formatter (one changes once a refresh, and would otherwise push out the presentation's second). */
 const formatListIat = secondsFormatter();
 
 /**

@@ -29,6 +29,14 @@ export interface ChannelOptions {
   onLost?: (why: string, calls: number) => void;
   /** Start the worker now rather than at the first call. */
   eager?: boolean;
+  /**
+   * Calls made in one turn of the event loop go to the worker as one message, once the turn's
+   * I/O is done (setImmediate), and the answers it has at once come back as one: a message to
+   * a worker asleep costs the sender several times what one to a worker awake does (the
+   * kernel wakes the thread), and under load most calls found the worker asleep
+   * (bench/results/findings.md, "a message to a worker thread").
+   */
+  batch?: boolean;
 }
 
 export interface CallOptions {
@@ -57,6 +65,10 @@ export class WorkerChannel<Request, Reply> {
   #nextId = 1;
   #idle: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Calls in hand not sent yet (batch), and the buffers they move. */
+  #outgoing: { id: number; request: unknown }[] = [];
+  #outgoingTransfer: ArrayBuffer[] = [];
+  #flush: NodeJS.Immediate | undefined;
 
   constructor(options: ChannelOptions) {
     this.#o = options;
@@ -107,8 +119,24 @@ export class WorkerChannel<Request, Reply> {
     while (this.#waiting.length > 0 && this.#inHand.size < limit && !this.#closed) {
       const call = this.#waiting.shift()!;
       this.#inHand.set(call.id, call);
-      this.#send({ kind: 'call', id: call.id, request: call.request }, call.transfer);
+      if (this.#o.batch !== true) {
+        this.#send({ kind: 'call', id: call.id, request: call.request }, call.transfer);
+        continue;
+      }
+      this.#outgoing.push({ id: call.id, request: call.request });
+      this.#outgoingTransfer.push(...call.transfer);
+      this.#flush ??= setImmediate(() => this.#sendOutgoing());
     }
+  }
+
+  /** The batch of calls made this turn, as one message (those no longer in hand left out). */
+  #sendOutgoing(): void {
+    this.#flush = undefined;
+    const calls = this.#outgoing.filter(({ id }) => this.#inHand.has(id));
+    const transfer = this.#outgoingTransfer;
+    this.#outgoing = [];
+    this.#outgoingTransfer = [];
+    if (calls.length > 0 && !this.#closed) this.#send({ kind: 'calls', calls }, transfer);
   }
 
   #send(message: ToWorker, transfer: ArrayBuffer[]): void {
@@ -129,6 +157,10 @@ export class WorkerChannel<Request, Reply> {
   }
 
   #receive(worker: Worker, message: FromWorker): void {
+    if (message.kind === 'results') {
+      for (const result of message.results) this.#receive(worker, result);
+      return;
+    }
     if (message.kind === 'ask') {
       void Promise.resolve()
         .then(() => this.#o.onAsk?.(message.message))

@@ -3,13 +3,20 @@
 /** Main → worker. */
 export type ToWorker =
   | { kind: 'call'; id: number; request: unknown }
+  /** Calls made in one turn of the main thread's event loop, in one message (a batching channel). */
+  | { kind: 'calls'; calls: { id: number; request: unknown }[] }
   | { kind: 'post'; message: unknown }
   | { kind: 'answer'; id: number; value: unknown };
 
+export type CallResult =
+  | { kind: 'result'; id: number; ok: true; value: unknown }
+  | { kind: 'result'; id: number; ok: false; error: { code: string | undefined; message: string; cause: string | undefined } };
+
 /** Worker → main. */
 export type FromWorker =
-  | { kind: 'result'; id: number; ok: true; value: unknown }
-  | { kind: 'result'; id: number; ok: false; error: { code: string | undefined; message: string; cause: string | undefined } }
+  | CallResult
+  /** The answers of a 'calls' message that were ready at once, in one message. */
+  | { kind: 'results'; results: CallResult[] }
   | { kind: 'ask'; id: number; message: unknown };
 
 /** A value to send with the buffers moved (not copied) to the other thread. */

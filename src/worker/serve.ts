@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isMlegError } from '../errors.js';
-import { isWithTransfer, type FromWorker, type ToWorker } from './protocol.js';
+import { isWithTransfer, type CallResult, type FromWorker, type ToWorker } from './protocol.js';
 
 export interface Served {
   /** Asks the main thread (its channel's `onAsk`) and resolves with the answer. */
@@ -17,6 +17,28 @@ export function serveCalls<Request, Reply>(handle: (request: Request) => Reply |
   const asked = new Map<number, (value: unknown) => void>();
   let nextAsk = 1;
   const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  const failed = (id: number, err: unknown): CallResult => {
+    const e = err as Error & { cause?: unknown };
+    return { kind: 'result', id, ok: false, error: { code: isMlegError(err) ? err.code : undefined, message: e.message, cause: e.cause === undefined ? undefined : String(e.cause) } };
+  };
+  /** The call's result now when its handler answered at once, else sent on its own when it settles. */
+  const answer = (id: number, request: unknown, transfer: ArrayBuffer[]): CallResult | undefined => {
+    let reply: unknown;
+    try {
+      reply = handle(request as Request);
+    } catch (err) {
+      return failed(id, err);
+    }
+    if (!(reply instanceof Promise)) return settled(id, reply, transfer);
+    reply.then(
+      (value) => {
+        const moved: ArrayBuffer[] = [];
+        send(settled(id, value, moved), moved);
+      },
+      (err: unknown) => send(failed(id, err)),
+    );
+    return undefined;
+  };
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'post') return o.onPost?.(message.message);
     if (message.kind === 'answer') {
@@ -24,17 +46,19 @@ export function serveCalls<Request, Reply>(handle: (request: Request) => Reply |
       asked.delete(message.id);
       return;
     }
-    const { id, request } = message;
-    void (async () => {
-      try {
-        const reply: unknown = await handle(request as Request);
-        if (isWithTransfer(reply)) send({ kind: 'result', id, ok: true, value: reply.value }, reply.transfer);
-        else send({ kind: 'result', id, ok: true, value: reply });
-      } catch (err) {
-        const e = err as Error & { cause?: unknown };
-        send({ kind: 'result', id, ok: false, error: { code: isMlegError(err) ? err.code : undefined, message: e.message, cause: e.cause === undefined ? undefined : String(e.cause) } });
-      }
-    })();
+    const transfer: ArrayBuffer[] = [];
+    if (message.kind === 'call') {
+      const result = answer(message.id, message.request, transfer);
+      if (result !== undefined) send(result, transfer);
+      return;
+    }
+    // A batch: the answers ready at once go back together, one wake-up of the main thread for all.
+    const results: CallResult[] = [];
+    for (const { id, request } of message.calls) {
+      const result = answer(id, request, transfer);
+      if (result !== undefined) results.push(result);
+    }
+    if (results.length > 0) send({ kind: 'results', results }, transfer);
   });
   return {
     ask<T>(message: unknown): Promise<T> {
@@ -43,4 +67,11 @@ export function serveCalls<Request, Reply>(handle: (request: Request) => Reply |
       return new Promise<T>((resolve) => asked.set(id, resolve as (value: unknown) => void));
     },
   };
+}
+
+/** A handler's value as a result, its buffers to move added to `transfer`. */
+function settled(id: number, value: unknown, transfer: ArrayBuffer[]): CallResult {
+  if (!isWithTransfer(value)) return { kind: 'result', id, ok: true, value };
+  transfer.push(...value.transfer);
+  return { kind: 'result', id, ok: true, value: value.value };
 }

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { trustListEntry } from '../../src/issuer/keys.js';
+import { WINDOW_MS } from '../../src/pool/inline-rule.js';
 import { signStatusList } from '../../src/issuer/status-list.js';
 import { readJson, startService, type TestService } from '../helpers/service.js';
 import { siteStatusList } from '../helpers/site.js';
@@ -27,32 +28,50 @@ async function perThread(s: TestService): Promise<{ verified: number; restarts: 
   return state.verifier.per_thread;
 }
 
+async function verifiedOnMain(s: TestService): Promise<number> {
+  return (await readJson(await fetch(`${s.url}/v1/state`))).verifier.verified_on_main_thread;
+}
+
 t.test('two threads: a presentation is accepted once, whichever thread sees it', async (t) => {
   const s = await startService({ config: { workers: 2 } });
   t.teardown(() => s.close());
   t.equal(s.verifier.pool?.size, 2, 'two verifier threads');
   const credential = s.credential();
-  // Each payload sent 6 times at once: concurrent requests go to the thread with the fewest jobs, so both threads see copies.
+  // Each payload sent 6 times at once: concurrent requests go to the thread with the fewest jobs, so both threads see copies
+  // (the first may be verified on the main thread, if it finds the threads idle).
   const payloads = Array.from({ length: 10 }, () => s.present(credential));
   const verdicts = await Promise.all(payloads.flatMap((p) => Array.from({ length: 6 }, () => verdict(s, p))));
   const count = (v: string) => verdicts.filter((x) => x === v).length;
   t.equal(count('VALID'), 10, 'each presentation VALID exactly once');
   t.equal(count('REPLAYED'), 50, 'every other copy REPLAYED');
   const threads = await perThread(s);
+  const onMain = await verifiedOnMain(s);
   t.equal(threads.length, 2);
   t.ok(threads.every((th) => th.verified > 0), `both threads verified (${threads.map((th) => th.verified).join(' + ')})`);
-  t.equal(threads.reduce((n, th) => n + th.verified, 0), 60, 'every verification counted once');
-  // Sequentially too: accepted on one thread, replayed on the other.
+  t.equal(threads.reduce((n, th) => n + th.verified, onMain), 60, 'every verification counted once');
+  // One at a time on one connection, as at a till, once the burst's other connections are quiet: on the main thread,
+  // replay memory the same.
   const p = s.present(credential);
-  t.equal(await verdict(s, p), 'VALID');
-  t.equal(await verdict(s, p), 'REPLAYED');
-  t.equal(await verdict(s, p), 'REPLAYED');
-  // The threads' credential caches, summed in /metrics: 63 lookups, the credential new to each thread once.
+  const alone = async (payload: string) => {
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+    return verdict(s, payload);
+  };
+  t.equal(await alone(p), 'VALID');
+  t.equal(await alone(p), 'REPLAYED');
+  t.equal(await alone(p), 'REPLAYED');
+  t.equal(await verifiedOnMain(s), onMain + 3, 'a lone request is verified on the main thread');
+  t.same((await perThread(s)).map((th) => th.verified), threads.map((th) => th.verified), 'not on a thread');
+  // Accepted on a thread, then shown alone: REPLAYED on the main thread.
+  t.same(await Promise.all(Array.from({ length: 6 }, () => verdict(s, s.present(credential)))), Array(6).fill('VALID'));
+  const beforeAlone = await verifiedOnMain(s);
+  t.equal(await alone(payloads[9]!), 'REPLAYED');
+  t.equal(await verifiedOnMain(s), beforeAlone + 1, 'on the main thread');
+  // The credential caches of the threads and the main thread, summed in /metrics: the credential new to each once.
   const metrics = await (await fetch(`${s.url}/metrics`)).text();
   const sample = (name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(metrics)?.[1]);
-  t.equal(sample('mleg_credential_cache_lookups{outcome="miss"}'), 2, 'one miss per thread');
-  t.equal(sample('mleg_credential_cache_lookups{outcome="hit"}'), 61);
-  t.equal(sample('mleg_credential_cache_entries'), 2);
+  t.equal(sample('mleg_credential_cache_lookups{outcome="miss"}'), 3, 'one miss per thread and one on the main thread');
+  t.equal(sample('mleg_credential_cache_lookups{outcome="hit"}'), 70 - 3);
+  t.equal(sample('mleg_credential_cache_entries'), 3);
 });
 
 t.test('a batch split over the threads keeps its order for replay', async (t) => {
@@ -150,7 +169,7 @@ t.test('workers: 1 verifies on the main thread; a bad value names the key', asyn
   t.equal(s.verifier.pool, undefined);
   t.equal(await verdict(s, s.present()), 'VALID');
   const state = await readJson(await fetch(`${s.url}/v1/state`));
-  t.same(state.verifier, { threads: 0, per_thread: [] });
+  t.same(state.verifier, { threads: 0, verified_on_main_thread: 1, per_thread: [] });
   // A batch on the main thread: in order, a repeat REPLAYED, each presentation counted.
   const [a, b] = [s.present(), s.present()];
   const batch = (await post(s, '/v1/verify/batch', { payloads: [a, b, a] })) as { results: { verdict: string }[] };

@@ -97,3 +97,19 @@ t.test('lists are checked at a lower CPU priority than the thread that verifies 
   t.equal(after.get(process.pid), 0, 'the main thread keeps the normal priority');
   t.same([...before].filter(([tid]) => after.has(tid)).map(([tid]) => after.get(tid)), [...before].filter(([tid]) => after.has(tid)).map(([, nice]) => nice), 'no other thread changed');
 });
+
+t.test('the thread is sent the one key its token names, from the trust list of that load', async (t) => {
+  const thread = new StatusListThread();
+  t.teardown(() => thread.close());
+  const uri = `${server.base}/one-key`;
+  server.token('/one-key', signStatusList(issuer, { uri, bits: 1, statuses, iat: 1_800_000_000 }));
+  const crowd = Array.from({ length: 300 }, (_, i) => makeIssuer({ kid: `school-${i}`, iss: `PL-S${i}` }));
+  const withIssuer = trustListOf(...crowd.slice(0, 150), issuer, ...crowd.slice(150));
+  const without = trustListOf(...crowd);
+  // At once, each load against its own list: the key asked for comes from the right one.
+  const [found, notFound] = await Promise.all([thread.load(uri, undefined, limits, withIssuer), thread.load(uri, undefined, limits, without)]);
+  t.match(found, { ok: true, value: { iss: issuer.iss, kid: issuer.kid } });
+  t.match(notFound, { ok: false, reason: /no trusted key with kid "issuer-1"/ });
+  server.token('/one-key', 'not-a.jws');
+  t.match(await thread.load(uri, undefined, limits, withIssuer), { ok: false, reason: /not a compact JWS/ }, 'a token whose header names no key: its own reason');
+});

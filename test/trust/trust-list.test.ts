@@ -1,8 +1,10 @@
+import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { generateKeyPairJwk } from '../../src/issuer/keys.js';
+import { isP256Point } from '../../src/jws/p256.js';
 import { parseTrustList } from '../../src/trust/trust-list.js';
 import { loadTrustList, TrustStore, type TrustReload } from '../../src/trust/trust-store.js';
 import { ManualFiles } from '../helpers/manual-clock.js';
@@ -16,6 +18,43 @@ t.test('a valid list: each key imported once, with its kid, alg, iss and name', 
   t.match(list.keys.get('mc-2026-1'), { kid: 'mc-2026-1', alg: 'ES256', iss: 'PL-MC', name: 'Ministerstwo Cyfryzacji' });
   t.equal(list.keys.get('mc-2026-1')!.key.type, 'public');
   t.equal(list.keys.get('uw-1')!.key.asymmetricKeyType, 'ed25519');
+});
+
+t.test('keys are imported when first used, once', async (t) => {
+  const list = parseTrustList({ keys: [{ ...ec(), kid: 'a' }, { ...ed(), kid: 'b' }] }, 'trust.json');
+  const a = list.keys.get('a')!;
+  t.equal(a.key, a.key, 'the same KeyObject every time');
+  t.same(a.key.export({ format: 'jwk' }), { kty: a.jwk.kty, crv: 'P-256', x: a.jwk.x, y: (a.jwk as { y: string }).y }, 'of the listed coordinates');
+  t.same(Object.keys(a).sort(), ['alg', 'iss', 'jwk', 'kid', 'name'], 'its data only: the KeyObject is not copied with it');
+  t.equal(a.name, undefined);
+});
+
+t.test('the P-256 curve check agrees with node:crypto', async (t) => {
+  const P = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n;
+  const b64 = (n: bigint) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex').toString('base64url');
+  const int = (s: string) => BigInt(`0x${Buffer.from(s, 'base64url').toString('hex')}`);
+  const imports = (x: string, y: string) => {
+    try {
+      createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 40; i++) {
+    const { x, y } = generateKeyPairJwk('ES256').publicJwk as { x: string; y: string };
+    const cases: [string, string, string][] = [
+      ['a generated key', x, y],
+      ['its negation (x, p - y)', x, b64(P - int(y))],
+      ['y + 1', x, b64((int(y) + 1n) % P)],
+      ['x and y swapped', y, x],
+    ];
+    for (const [name, cx, cy] of cases) {
+      if (isP256Point(cx, cy) !== imports(cx, cy)) t.fail(`${name}: the check says ${isP256Point(cx, cy)}, node:crypto ${imports(cx, cy)}`);
+    }
+  }
+  t.equal(isP256Point(b64(P), b64(0n)), false, 'x = p is out of range');
+  t.pass('40 keys and 3 variants of each: the same answer');
 });
 
 t.test('refused, naming the key and the reason', async (t) => {

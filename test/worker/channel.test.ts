@@ -89,3 +89,32 @@ t.test('idle: the worker stops after idleMs and a later call starts a new one; c
   await pending;
   await t.rejects(c.call({ do: 'echo', value: 'after' }), { code: 'CLOSED' });
 });
+
+t.test('batch: calls of one turn go as one message, answered by id; what is in hand when the worker is lost fails', async (t) => {
+  const c = channel({ batch: true });
+  t.teardown(() => c.close());
+  t.equal(await c.call({ do: 'now', value: 'first' }), 'first');
+  const before = (await c.call({ do: 'messages' })) as number;
+  // Five at once, answered at once and later, mixed: each gets its own answer.
+  const answers = Promise.all([
+    c.call({ do: 'now', value: 1 }),
+    c.call({ do: 'echo', value: 2, afterMs: 20 }),
+    c.call({ do: 'now', value: 3 }),
+    c.call({ do: 'throw', code: 'DEVICE_FAILED' }).catch((err: { code: string }) => err.code),
+    c.call({ do: 'now', value: { n: 5 } }),
+  ]);
+  t.equal(c.pending, 5, 'in hand before they are sent');
+  t.same(await answers, [1, 2, 3, 'DEVICE_FAILED', { n: 5 }]);
+  t.equal(await c.call({ do: 'messages' }), before + 2, 'the five came in one message (then this call in one more)');
+  // Bytes moved with a batched answer.
+  const [bytes] = (await Promise.all([c.call({ do: 'bytes', size: 1024 }), c.call({ do: 'now', value: 0 })])) as [Uint8Array, number];
+  t.equal(bytes[1000], 7);
+  // Lost with a batch in hand.
+  const inHand = [c.call({ do: 'echo', value: 'x', afterMs: 500 }), c.call({ do: 'exit' })];
+  for (const call of inHand) await t.rejects(call, { code: 'WORKER_LOST' });
+  t.equal(await c.call({ do: 'now', value: 'again' }), 'again', 'a fresh worker takes the next batch');
+  // Closed with a batch made but not sent: CLOSED, nothing sent.
+  const unsent = t.rejects(c.call({ do: 'now', value: 'never' }), { code: 'CLOSED' });
+  await c.close();
+  await unsent;
+});

@@ -1,4 +1,5 @@
 /** A worker for the channel tests: each request says what to do. */
+import { parentPort } from 'node:worker_threads';
 import { MlegError } from '../../src/errors.js';
 import { withTransfer } from '../../src/worker/protocol.js';
 import { serveCalls, type Served } from '../../src/worker/serve.js';
@@ -10,12 +11,26 @@ export type EchoRequest =
   | { do: 'exit' }
   | { do: 'ask'; question: string }
   | { do: 'posts' }
-  | { do: 'bytes'; size: number };
+  | { do: 'bytes'; size: number }
+  | { do: 'now'; value: unknown }
+  | { do: 'messages' };
 
 const posts: unknown[] = [];
+/** Messages from the main thread so far (a batch of calls is one). */
+let messages = 0;
+parentPort!.on('message', () => messages++);
 
 const served: Served = serveCalls<EchoRequest, unknown>(
-  async (request): Promise<unknown> => {
+  (request) => {
+    // Answered at once, not in a promise: a batch's such answers go back in one message.
+    if (request.do === 'now') return request.value;
+    if (request.do === 'messages') return messages;
+    return later(request);
+  },
+  { onPost: (message) => posts.push(message) },
+);
+
+async function later(request: Exclude<EchoRequest, { do: 'now' | 'messages' }>): Promise<unknown> {
     switch (request.do) {
       case 'echo':
         if (request.afterMs !== undefined) await new Promise((r) => setTimeout(r, request.afterMs));
@@ -36,6 +51,4 @@ const served: Served = serveCalls<EchoRequest, unknown>(
         return withTransfer(bytes, [bytes.buffer]);
       }
     }
-  },
-  { onPost: (message) => posts.push(message) },
-);
+}

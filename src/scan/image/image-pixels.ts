@@ -1,11 +1,26 @@
 /**
  * From the bytes of a PNG, JPEG or WebP image to one byte of grey per pixel, with sharp
  * (libvips, off the event loop). The type is told by the bytes themselves, and the pixel
- * count is checked from the header before any pixel is decoded.
+ * count is checked from the header before any pixel is decoded. sharp (a native library,
+ * ~40 ms to load) is loaded with the first image, not when the service starts.
  */
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo, default as Sharp } from 'sharp';
+import { MlegError } from '../../errors.js';
 import { ImageError } from './image-error.js';
 import type { GreyImage } from './grey-image.js';
+
+let loaded: Promise<typeof Sharp> | undefined;
+
+function loadSharp(): Promise<typeof Sharp> {
+  loaded ??= import('sharp').then(
+    (module) => module.default,
+    (err: Error) => {
+      loaded = undefined;
+      throw new MlegError('INSTALL_BROKEN', 'sharp, which reads images, cannot be loaded (reinstall: npm ci)', { cause: err.message });
+    },
+  );
+  return loaded;
+}
 
 export type ImageType = 'png' | 'jpeg' | 'webp';
 
@@ -30,6 +45,7 @@ export async function readGreyImage(bytes: Uint8Array, limits: PixelLimits): Pro
   const type = imageType(bytes);
   if (type === null) throw new ImageError('NOT_AN_IMAGE', 'not a PNG, JPEG or WebP image');
   const options = { limitInputPixels: limits.maxPixels, failOn: 'error', autoOrient: true } as const;
+  const sharp = await loadSharp();
 
   let width: number;
   let height: number;
