@@ -36,19 +36,26 @@ export interface TestClock {
   now: number;
   /** Moves the clock by `ms`. */
   advance(ms: number): void;
+  /** Holds the clock where it is (it still moves by advance): "at the same moment", however busy the machine. */
+  hold(): void;
 }
 
 /** A clock at real time plus an offset the test moves. */
 export function testClock(): TestClock & { read: () => number } {
   let offset = 0;
+  let held: number | null = null;
+  const read = () => (held ?? Date.now()) + offset;
   return {
     get now() {
-      return Date.now() + offset;
+      return read();
     },
     advance(ms: number) {
       offset += ms;
     },
-    read: () => Date.now() + offset,
+    hold() {
+      held = Date.now();
+    },
+    read,
   };
 }
 

@@ -102,8 +102,9 @@ t.test('manual entry: a keyboard wedge typing, a paste, garbage, and a refused r
 
   // A keyboard-wedge scanner types the payload and Enter, even when the focus was elsewhere.
   await page.evaluate('document.activeElement.blur()');
-  const answered = page.waitForResponse((r) => r.url() === `${s.url}/v1/verify` && r.request().method() === 'POST', WAIT);
+  // (Typing 1 000 keys one by one takes seconds on a busy machine: the wait starts at Enter.)
   await page.keyboard.type(s.present(), { delay: 0 });
+  const answered = page.waitForResponse((r) => r.url() === `${s.url}/v1/verify` && r.request().method() === 'POST', WAIT);
   await page.keyboard.press('Enter');
   t.equal((await answered).status(), 200, 'posted to /v1/verify');
   await state(page, 'valid');
@@ -140,7 +141,8 @@ t.test('manual entry of MLEG2: typed and pasted with its spaces and symbols; a s
   const { page, errors, close } = await screen(`${s.url}/`);
   t.teardown(close);
   const verdictOf = async (send: () => Promise<unknown>) => {
-    const answered = page.waitForResponse((r) => r.url() === `${s.url}/v1/verify` && r.request().method() === 'POST', WAIT);
+    // The wait covers the typing too: 700 keys one by one take seconds on a busy machine.
+    const answered = page.waitForResponse((r) => r.url() === `${s.url}/v1/verify` && r.request().method() === 'POST', { timeout: 30_000 });
     await send();
     const body = (await (await answered).json()) as { verdict: string };
     await page.waitForSelector(`body[data-verdict="${body.verdict}"]`, WAIT);
