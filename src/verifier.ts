@@ -153,9 +153,14 @@ export class Verifier {
       return pool.verify([payload], now).then(([result]) => this.#observe(source, result!, started));
     }
     this.#verifiedHere++;
-    if (this.#observers.length === 0) return verify(payload, now, this.#deps);
+    if (this.#observers.length === 0) {
+      const bare = verify(payload, now, this.#deps);
+      pool?.doneHere();
+      return bare;
+    }
     const started = performance.now();
     const result = verify(payload, now, this.#deps);
+    pool?.doneHere();
     if (result instanceof Promise) return result.then((r) => this.#observe(source, r, started));
     return this.#observe(source, result, started);
   }

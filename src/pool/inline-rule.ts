@@ -51,4 +51,13 @@ export class InlineRule {
     this.#lastAt = at;
     return inHand === 0 && !other;
   }
+
+  /**
+   * A verification made here has ended: the window counts from now. Asks that arrived while
+   * it held the thread were queued, not late; counted from its start, one verification slower
+   * than the window (a busy machine) would hide them and keep the work here.
+   */
+  doneHere(): void {
+    this.#lastAt = this.#clock();
+  }
 }

@@ -113,6 +113,11 @@ export class VerifierPool {
     return this.#inline.verifyHere(inHand, client) || this.#threads.length === 0;
   }
 
+  /** A verification left to the caller has been made (see InlineRule.doneHere). */
+  doneHere(): void {
+    this.#inline.doneHere();
+  }
+
   /** Results in the order of `payloads`; a repeat within them is REPLAYED, as at a gate. */
   async verify(payloads: string[], now: number): Promise<VerifyResult[]> {
     if (this.#threads.length === 0) return this.#o.fallback(payloads, now); // every thread lost, none back yet

@@ -33,6 +33,12 @@ t.test('the rule: here unless a thread has work or another client asked just bef
   now += WINDOW_MS;
   t.equal(rule.verifyHere(0, 'gate-1'), true, 'a scanner, a while later: here');
   t.equal(rule.verifyHere(0, 'gate-2'), false, 'another scanner at once: a thread');
+  now += WINDOW_MS;
+  t.equal(rule.verifyHere(0, 'gate-1'), true, 'a scanner alone again: here…');
+  now += 3 * WINDOW_MS;
+  rule.doneHere();
+  now += 0.1;
+  t.equal(rule.verifyHere(0, 'gate-2'), false, '…a verification slower than the window, and another scanner asked meanwhile: a thread');
 });
 
 /** A Verifier with two threads on a site, as `mleg serve --workers 2` builds it. */
