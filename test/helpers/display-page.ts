@@ -68,3 +68,31 @@ export const paste = (page: Page, value: string) =>
     data.setData('text/plain', ${JSON.stringify(value)});
     document.getElementById('entry').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   })()`);
+
+/** Characters at each end of a payload typed key by key whatever they are (wedgeType). */
+const ENDS_TYPED = 24;
+
+/**
+ * Types `text` as a keyboard-wedge scanner does, key by key into whatever has the focus:
+ * the first and last ENDS_TYPED characters and every one that is not a letter or a digit
+ * (spaces, symbols) as keystrokes; the letters and digits between, run by run, inserted
+ * into the field the first keystroke moved the focus to. (1 000 keys one by one are 3 000
+ * round trips to the browser: seconds of both processes on a busy machine, for keys like
+ * the ones typed.)
+ */
+export async function wedgeType(page: Page, text: string): Promise<void> {
+  const chars = [...text];
+  let run = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (i >= ENDS_TYPED && i < chars.length - ENDS_TYPED && /[A-Za-z0-9]/.test(c)) {
+      run += c;
+      continue;
+    }
+    if (run !== '') await page.keyboard.insertText(run);
+    run = '';
+    await page.keyboard.type(c);
+  }
+  if (run !== '') await page.keyboard.insertText(run);
+}
+

@@ -157,16 +157,18 @@ function warp(src: GreyImage, frame: GreyImage, covered: Uint8Array, quad: Quad)
   ]);
   const xs = quad.map((p) => p[0]);
   const ys = quad.map((p) => p[1]);
+  const [x0, x1] = [Math.max(0, Math.floor(Math.min(...xs))), Math.min(frame.width, Math.ceil(Math.max(...xs)))];
+  const [y0, y1] = [Math.max(0, Math.floor(Math.min(...ys))), Math.min(frame.height, Math.ceil(Math.max(...ys)))];
   const { data, width } = src;
-  for (let y = Math.max(0, Math.floor(Math.min(...ys))); y < Math.min(frame.height, Math.ceil(Math.max(...ys))); y++) {
-    for (let x = Math.max(0, Math.floor(Math.min(...xs))); x < Math.min(frame.width, Math.ceil(Math.max(...xs))); x++) {
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
       const [u, v] = toSource(x + 0.5, y + 0.5);
       if (u < 0 || v < 0 || u >= src.width - 1 || v >= src.height - 1) continue;
-      const x0 = Math.floor(u);
-      const y0 = Math.floor(v);
-      const fx = u - x0;
-      const fy = v - y0;
-      const i = y0 * width + x0;
+      const ux = Math.floor(u);
+      const vy = Math.floor(v);
+      const fx = u - ux;
+      const fy = v - vy;
+      const i = vy * width + ux;
       const top = data[i]! * (1 - fx) + data[i + 1]! * fx;
       const bottom = data[i + width]! * (1 - fx) + data[i + width + 1]! * fx;
       frame.data[y * frame.width + x] = top * (1 - fy) + bottom * fy + 0.5;

@@ -15,7 +15,7 @@ import { makeResult } from '../../src/verify/result.js';
 import { VERDICTS, type Verdict } from '../../src/verify/verdicts.js';
 import { DEMO_STUDENT } from '../../src/commands/demo.js';
 import { launchBrowser, newScreen, openPage, screenshot } from '../helpers/browser.js';
-import { background, openScreen, paste, scan, state, statesSeen, text, WAIT, warsaw } from '../helpers/display-page.js';
+import { background, openScreen, paste, scan, state, statesSeen, text, WAIT, warsaw, wedgeType } from '../helpers/display-page.js';
 import { exited, mleg, mlegServe } from '../helpers/cli.js';
 import { startScannerService, until } from '../helpers/pty.js';
 import { startService, type TestService } from '../helpers/service.js';
@@ -102,8 +102,8 @@ t.test('manual entry: a keyboard wedge typing, a paste, garbage, and a refused r
 
   // A keyboard-wedge scanner types the payload and Enter, even when the focus was elsewhere.
   await page.evaluate('document.activeElement.blur()');
-  // (Typing 1 000 keys one by one takes seconds on a busy machine: the wait starts at Enter.)
-  await page.keyboard.type(s.present(), { delay: 0 });
+  // (The wait starts at Enter: typing takes a while on a busy machine.)
+  await wedgeType(page, s.present());
   const answered = page.waitForResponse((r) => r.url() === `${s.url}/v1/verify` && r.request().method() === 'POST', WAIT);
   await page.keyboard.press('Enter');
   t.equal((await answered).status(), 200, 'posted to /v1/verify');
@@ -141,7 +141,7 @@ t.test('manual entry of MLEG2: typed and pasted with its spaces and symbols; a s
   const { page, errors, close } = await screen(`${s.url}/`);
   t.teardown(close);
   const verdictOf = async (send: () => Promise<unknown>) => {
-    // The wait covers the typing too: 700 keys one by one take seconds on a busy machine.
+    // The wait covers the typing too: it takes a while on a busy machine.
     const answered = page.waitForResponse((r) => r.url() === `${s.url}/v1/verify` && r.request().method() === 'POST', { timeout: 30_000 });
     await send();
     const body = (await (await answered).json()) as { verdict: string };
@@ -153,14 +153,14 @@ t.test('manual entry of MLEG2: typed and pasted with its spaces and symbols; a s
   const typed = s.presentCompact();
   t.match(typed, / .*[$%*+\-./:]|[$%*+\-./:].* /, 'spaces and symbols to type');
   t.equal(await verdictOf(async () => {
-    await page.keyboard.type(typed, { delay: 0 });
+    await wedgeType(page, typed);
     await page.keyboard.press('Enter');
   }), 'VALID', 'typed, ended with Enter');
   t.ok((await text(page)).includes('Zofia Testowa-Kowalska'));
   await screenshot(page, 'manual-entry-mleg2');
   t.equal(await verdictOf(() => paste(page, `${s.presentCompact()}\r\n`)), 'VALID', 'pasted with a line end');
   t.equal(await verdictOf(async () => {
-    await page.keyboard.type(`${s.presentCompact()} `, { delay: 0 });
+    await wedgeType(page, `${s.presentCompact()} `);
     await page.keyboard.press('Enter');
   }), 'MALFORMED', 'a space typed after the payload is sent as typed (trimmed it would be VALID)');
   t.equal(await verdictOf(() => paste(page, ` ${s.presentCompact()}`)), 'MALFORMED', 'so is one pasted before it');

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { makeResult } from '../../src/verify/result.js';
 import type { Verdict } from '../../src/verify/verdicts.js';
+import { until } from '../helpers/until.js';
 import { startService } from '../helpers/service.js';
 import { SseClient } from '../helpers/sse.js';
 
@@ -25,7 +26,8 @@ t.test('scans are delivered in order as event: scan with {scanner, result}', asy
   const ids = client.events.map((e) => Number(e.id));
   t.same(ids, [...ids].sort((a, b) => a - b), 'ids increase');
   client.close();
-  await new Promise((r) => setTimeout(r, 100));
+  // The server learns of the close when the socket's end reaches it: poll, do not guess a delay.
+  await until(() => s.bus.subscribers === 0, 5000, 'the stream to be unsubscribed');
   t.equal(s.bus.subscribers, 0, 'a client that leaves is unsubscribed');
 });
 
