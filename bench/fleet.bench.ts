@@ -4,9 +4,10 @@
  *
  * 1. The client: `SET key v PXAT t NX GET` one at a time (p50, p99) and with 10 and 100
  *    in flight (throughput, p99, CPU per command of client and redis-server), by ioredis
- *    (as the service uses it, with auto-pipelining, and without), by node-redis, and —
- *    the baseline — by a bare RESP client of a few lines on one socket, which is as
- *    little as a client can do.
+ *    (the service's client, without auto-pipelining; and with it), by the service's
+ *    store over that client (SharedReplayStore, which batches the checks of one turn of
+ *    the event loop), by node-redis, and — the baseline — by a bare RESP client of a few
+ *    lines on one socket, which is as little as a client can do.
  * 2. The replay check's own round trip: SharedReplayStore.rememberOnce (hash, local
  *    memory, the SET, the timeout) one at a time. Target p99 ≤ 2 ms.
  * 3. The service: `mleg serve` (built) with the memory store against the same with the
@@ -151,13 +152,21 @@ const clients: [string, () => Promise<[SetFirst, () => void]>][] = [
     const bare = await BareRedis.open(redis.port);
     return [bare.set, () => bare.close()];
   }],
-  ['ioredis 6, as the service uses it', async () => {
+  ['ioredis 6, the service\'s client (createRedisClient: no auto-pipelining)', async () => {
     const c = await connected(createRedisClient({ url: redis.url }, 'bench'));
     return [(k, v, at) => c.set(k, v, 'PXAT', at, 'NX', 'GET'), () => c.disconnect()];
   }],
-  ['ioredis 6, without auto-pipelining', async () => {
-    const c = await connected(new Redis(redis.url, { lazyConnect: true, enableAutoPipelining: false, protocol: 2, disableClientInfo: true }));
+  ['ioredis 6, with auto-pipelining', async () => {
+    const c = await connected(new Redis(redis.url, { lazyConnect: true, enableAutoPipelining: true, protocol: 2, disableClientInfo: true }));
     return [(k, v, at) => c.set(k, v, 'PXAT', at, 'NX', 'GET'), () => c.disconnect()];
+  }],
+  ['SharedReplayStore.rememberOnce (the service: hash, memory here, checks of a turn batched)', async () => {
+    const c = createRedisClient({ url: redis.url }, 'bench-store');
+    // The store listens for the client's 'ready' before it connects: it shares from then on.
+    const store = new SharedReplayStore({ client: c, keyPrefix: 'bench:store:', timeoutMs: 50, where: 'bench', log: createLogger('silent') });
+    await connected(c);
+    const now = Math.floor(Date.now() / 1000);
+    return [async (k) => store.rememberOnce(k, now, now + 90), () => (store.close(), c.disconnect())];
   }],
   ['node-redis 6 (redis)', async () => {
     const c = createClient({ url: redis.url, disableClientInfo: true });

@@ -7,9 +7,12 @@
  */
 import t from 'tap';
 import { replayKey } from '../../src/replay/replay-store.js';
-import { EXPIRY_MARGIN_SECONDS, sharedReplayKey } from '../../src/replay/shared-replay-store.js';
+import { createRedisClient } from '../../src/fleet/redis-client.js';
+import { createLogger } from '../../src/logger.js';
+import { EXPIRY_MARGIN_SECONDS, SharedReplayStore, sharedReplayKey } from '../../src/replay/shared-replay-store.js';
 import { decodePart, STUDENT } from '../helpers/world.js';
 import { startFleet, until, verifyAt } from '../helpers/fleet.js';
+import { startRedis } from '../helpers/redis.js';
 
 /** The proof's claims of a payload (iat, jti), and the credential's (iss, jti). */
 function claimsOf(payload: string): { iss: string; credJti: string; proofJti: string; iat: number } {
@@ -129,4 +132,27 @@ t.test('a key carries its own expiry in Redis: once its proof is stale, and at m
   t.ok(expiresAt <= staleAt + (EXPIRY_MARGIN_SECONDS + 1) * 1000, `and at most ${EXPIRY_MARGIN_SECONDS} s more`);
   await until(() => Date.now() >= staleAt, 5000, 'the proof to go stale');
   t.equal((await verifyAt(gate1!, payload)).result.verdict, 'PROOF_STALE', 'shown again now: stale');
+});
+
+t.test('the checks of one turn of the event loop go to Redis together, each with its own answer', async (t) => {
+  const redis = await startRedis();
+  t.teardown(() => redis.stop());
+  const client = createRedisClient({ url: redis.url }, 'test-batch');
+  t.teardown(() => client.disconnect());
+  const store = new SharedReplayStore({ client, keyPrefix: 'batch:', timeoutMs: 1000, log: createLogger('silent'), where: 'test' });
+  t.teardown(() => store.close());
+  await client.connect();
+  await until(() => store.sharing, 5000, 'sharing');
+
+  const now = Math.floor(Date.now() / 1000);
+  const keys = Array.from({ length: 40 }, (_, i) => `key-${i % 30}`); // the last ten repeat the first ten
+  const reads = async (): Promise<number> => Number(/total_reads_processed:(\d+)/.exec(String(await redis.command('INFO', 'stats')))![1]);
+  const before = await reads();
+  const answers = await Promise.all(keys.map((k) => store.rememberOnce(k, now, now + 90)));
+  const after = await reads();
+  t.same(answers.map((a) => a.firstAt === undefined), keys.map((_, i) => i < 30), 'first sight of 30 keys, then 10 repeats seen');
+  t.ok(answers.every((a) => a.shared), 'all decided in Redis');
+  // The INFO after is a read of its own; the forty SETs a read or a few (as the socket splits the write), not forty.
+  t.ok(after - before - 1 <= 4, `40 checks were ${after - before - 1} read(s) at Redis, not one each`);
+  t.equal(Number(await redis.command('DBSIZE')), 30, 'one key per presentation');
 });
