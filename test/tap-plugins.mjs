@@ -1,0 +1,24 @@
+/**
+ * `npm test`, before tap: builds tap's Test class with the plugins package.json asks for
+ * (`tap.plugin`: every default but @tapjs/typescript — tsx runs the TypeScript) when the
+ * one installed was built with others.
+ *
+ * tap checks this itself, but only after its runner has loaded the old build: on the
+ * first run after `npm ci` every test process would still import @tapjs/typescript's
+ * loader (ts-node) on top of tsx — seen as ~120 s more of a fresh clone's `npm test` than
+ * of a checkout that had run it once. `tap build` now, before the runner starts, makes
+ * the first run the same as every other.
+ */
+import { spawnSync } from 'node:child_process';
+import { TapConfig } from '@tapjs/config';
+import { signature } from '@tapjs/test';
+
+const config = await TapConfig.load();
+if (config.pluginSignature !== signature) {
+  process.stdout.write(`tap's plugins differ from package.json's (tap.plugin): tap build\n`);
+  const built = spawnSync('npx', ['tap', 'build'], { stdio: 'inherit' });
+  if (built.status !== 0) {
+    process.stderr.write('tap build failed: run `npx tap build` and look at its output\n');
+    process.exit(1);
+  }
+}
