@@ -4,7 +4,7 @@
  * - Each TypeScript module of src/ (but the browser's, src/wallet/web/) becomes one ES
  *   module of dist/ at the same place, with its source map: esbuild's transform, the same
  *   the tests run the sources through (tsx). It checks no types: `npm run typecheck`
- *   does, and `npm test` runs it (tsc took 9–14 s of each build for the same output).
+ *   does, and `npm test` runs it (tsc, building and checking at once, took 9–14 s).
  * - The display page's files and the issuing database's migrations are copied beside
  *   the modules that read them; the web wallet is bundled (src/wallet/web-bundle.ts).
  */
