@@ -10,6 +10,7 @@
  * the first run the same as every other.
  */
 import { spawnSync } from 'node:child_process';
+// In this order: @tapjs/test imported first, alone, trips over a circular import of @tapjs/core.
 import { TapConfig } from '@tapjs/config';
 import { signature } from '@tapjs/test';
 
