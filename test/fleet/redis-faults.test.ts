@@ -133,6 +133,13 @@ t.test('Redis refusing writes (OOM, then READONLY): decided locally, and shared 
     const answers = [await timed(gate1, p), await timed(gate1, p)];
     t.same(answers.map((a) => [a.result.verdict, a.result.replay.shared]), [['VALID', false], ['REPLAYED', false]], `${refuse.join(' ')}: decided locally, and exact`);
     t.ok(answers.every((a) => a.ms < 500), `at once: a refusal is an answer (${answers.map((a) => a.ms.toFixed(1)).join(', ')} ms; timeout 500)`);
+    // Checks of one turn go out as one pipeline: each refused command in it is decided here, in order.
+    const [q, r] = [fleet.site.present(), fleet.site.present()];
+    const refusedBefore = shared(gate1).local_because.error;
+    const res = await fetch(`${gate1.url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [q, r, q] }) });
+    const { results } = (await res.json()) as { results: { verdict: string; replay: { shared: boolean } }[] };
+    t.same(results.map((x) => [x.verdict, x.replay.shared]), [['VALID', false], ['VALID', false], ['REPLAYED', false]], `${refuse.join(' ')}: a batch, decided locally and exact`);
+    t.equal(shared(gate1).local_because.error - refusedBefore, 3, 'each of the three sent to Redis and refused there');
     t.match(shared(gate1).last_error?.message, error, `the last error says why (${error})`);
     t.equal(await readyz(gate1), 200);
     for (let i = 0; i < 40 && shared(gate1).sharing; i++) {
