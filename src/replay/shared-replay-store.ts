@@ -94,8 +94,9 @@ export class SharedReplayStore implements ReplayStore {
   /** When Redis last answered in time, or sharing last resumed (performance.now()). */
   #lastInTime = 0;
   #probe: NodeJS.Timeout | undefined;
-  /** Asks of this turn of the event loop, sent together at its end. */
+  /** Asks of this turn of the event loop, sent together at its end; when the first was asked (performance.now()). */
   #batch: Ask[] = [];
+  #batchStarted = 0;
   #writing: Promise<void> | undefined;
   #writeAgain = false;
   #closed = false;
@@ -146,7 +147,9 @@ export class SharedReplayStore implements ReplayStore {
    */
   #ask(key: string, nowSeconds: number, untilSeconds: number): Promise<ReplayAnswer> {
     return new Promise((resolve) => {
-      if (this.#batch.push({ key, nowSeconds, untilSeconds, resolve }) === 1) setImmediate(this.#sendBatch);
+      if (this.#batch.push({ key, nowSeconds, untilSeconds, resolve }) > 1) return;
+      this.#batchStarted = performance.now();
+      setImmediate(this.#sendBatch);
     });
   }
 
@@ -158,7 +161,8 @@ export class SharedReplayStore implements ReplayStore {
       for (const a of batch) a.resolve(this.#decideHere(a, 'offline'));
       return;
     }
-    const started = performance.now();
+    // From the batch's first ask: the wait for the end of this turn counts against the timeout.
+    const started = this.#batchStarted;
     let settled = false;
     // Timers run before the event loop reads its sockets: a loop held up longer than the
     // timeout (by this process, not by Redis) would find every answer late that is in
@@ -171,7 +175,7 @@ export class SharedReplayStore implements ReplayStore {
           this.#failed('timeout', `no answer within ${this.#o.timeoutMs} ms`);
           for (const a of batch) a.resolve(this.#decideHere(a, 'timeout'));
         }),
-      this.#o.timeoutMs,
+      Math.max(0, this.#o.timeoutMs - (performance.now() - started)),
     );
     const failed = (err: Error): void => {
       if (settled) return;
