@@ -153,14 +153,11 @@ export class Verifier {
       return pool.verify([payload], now).then(([result]) => this.#observe(source, result!, started));
     }
     this.#verifiedHere++;
-    if (this.#observers.length === 0) {
-      const bare = verify(payload, now, this.#deps);
-      pool?.doneHere();
-      return bare;
-    }
-    const started = performance.now();
+    const observed = this.#observers.length > 0;
+    const started = observed ? performance.now() : 0;
     const result = verify(payload, now, this.#deps);
     pool?.doneHere();
+    if (!observed) return result;
     if (result instanceof Promise) return result.then((r) => this.#observe(source, r, started));
     return this.#observe(source, result, started);
   }

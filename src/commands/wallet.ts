@@ -38,15 +38,17 @@ export async function walletCommand([sub, ...args]: string[]): Promise<number> {
     const device = readDeviceKey(required(v.key, '--key'));
     const payload = credential.format === 'mleg1' ? makePresentation(credential.text, device) : makeCompactPresentation(credential.bytes, device);
     // QR drawing (qrcode, PNG) is imported only when a code is to be drawn.
-    const qr = v.qr === undefined ? undefined : await import('../issuer/qr.js');
-    if (v.qr === '-') {
-      const drawn = qr!.qrForTerminal(payload, TERMINAL_COLUMNS);
-      process.stdout.write(`${drawn.text}\n`);
-      if (drawn.columns > TERMINAL_COLUMNS) {
-        const hint = format === 'mleg1' ? '; present with --format mleg2 for a code that fits' : '';
-        process.stderr.write(`the QR code (version ${drawn.version}) is ${drawn.columns} columns wide and does not fit a terminal of ${TERMINAL_COLUMNS}${hint}, or draw it with --qr FILE.png\n`);
-      }
-    } else if (v.qr !== undefined) await qr!.writeQrPng(payload, v.qr);
+    if (v.qr !== undefined) {
+      const qr = await import('../issuer/qr.js');
+      if (v.qr === '-') {
+        const drawn = qr.qrForTerminal(payload, TERMINAL_COLUMNS);
+        process.stdout.write(`${drawn.text}\n`);
+        if (drawn.columns > TERMINAL_COLUMNS) {
+          const hint = format === 'mleg1' ? '; present with --format mleg2 for a code that fits' : '';
+          process.stderr.write(`the QR code (version ${drawn.version}) is ${drawn.columns} columns wide and does not fit a terminal of ${TERMINAL_COLUMNS}${hint}, or draw it with --qr FILE.png\n`);
+        }
+      } else await qr.writeQrPng(payload, v.qr);
+    }
     process.stdout.write(`${payload}\n`);
     return 0;
   }
