@@ -1,29 +1,15 @@
 /** `mleg scan-image FILE…`, run as a user runs it, on the config of a test service. */
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import sharp from 'sharp';
+import { mleg as mlegArgs } from '../helpers/cli.js';
 import { photograph, placed } from '../helpers/phone-screen.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { STUDENT } from '../helpers/world.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function mleg(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
-    });
-  });
-}
+/** `mleg …` as `npx mleg` runs it (dist/cli.js); decoding a camera picture may take a while. */
+const mleg = (...args: string[]) => mlegArgs(args, { timeoutMs: 60_000 });
 
 let s: TestService;
 let config: string;

@@ -11,13 +11,12 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import semver from 'semver';
 import t from 'tap';
 import { excluded, installed, manifest } from '../helpers/engines.js';
+import { ROOT } from '../helpers/repository.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 t.test('no installed package excludes the running Node (npm ci prints no EBADENGINE)', async (t) => {
   const dirs = installed(join(ROOT, 'node_modules'));

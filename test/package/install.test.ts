@@ -19,14 +19,13 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import semver from 'semver';
 import t, { type Test } from 'tap';
 import { exited, mleg, mlegServe } from '../helpers/cli.js';
 import { excluded, installed, manifest } from '../helpers/engines.js';
+import { ROOT } from '../helpers/repository.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 t.setTimeout(300_000);
 

@@ -1,13 +1,18 @@
 /**
- * Each test process runs the TypeScript through tsx alone: not also through
+ * Each test process runs its TypeScript one way: compiled beforehand (`npm test`,
+ * test/run.mjs), or through tsx (`npx tap test/x.test.ts`) — never also through
  * @tapjs/typescript's loader (ts-node), which package.json's `tap.plugin` leaves out.
  * tap rebuilt itself for that list only after its runner had started, so on the first
  * `npm test` after `npm ci` — every CI run — each process loaded both (~100 s more);
- * test/tap-plugins.mjs rebuilds tap before the runner starts. This fails if it stops doing so.
+ * test/tap-plugins.mjs rebuilds tap before the runner starts. This fails if it stops doing
+ * so, or if the compiled run loads tsx after all.
  */
 import t from 'tap';
 
 const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
+const listed = flags.filter((f) => f !== '').join(' ');
+const tsx = flags.some((f) => /^--import[= ]tsx$/.test(f));
 
-t.notOk(flags.some((f) => f.includes('@tapjs/typescript')), `no @tapjs/typescript loader among ${flags.filter((f) => f !== '').join(' ')}`);
-t.ok(flags.some((f) => /^--import[= ]tsx$/.test(f)), 'tsx runs the TypeScript');
+t.notOk(flags.some((f) => f.includes('@tapjs/typescript')), `no @tapjs/typescript loader among ${listed}`);
+if (import.meta.url.endsWith('.js')) t.notOk(tsx, `compiled: no tsx among ${listed}`);
+else t.ok(tsx, 'tsx runs the TypeScript');

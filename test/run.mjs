@@ -1,0 +1,101 @@
+/**
+ * `npm test`'s run of the suite: the tests and the sources compiled to JavaScript once, then
+ * tap on the compiled files.
+ *
+ * tap alone runs each test file through tsx, as `npx tap test/x.test.ts` still does. That
+ * costs every test process, and every verifier thread a test starts, ~0.5 s of CPU: on
+ * Node 20 a module loader's hooks run on a thread of their own, and each of the ~300
+ * modules a test loads is a round trip to it. Compiled once here, with the transform tsx
+ * uses (esbuild's) and the one `npm run build` uses for dist/, the files load as plain
+ * JavaScript.
+ *
+ * The compiled tree, COMPILED, is the repository as the tests see it: test/ and src/ with
+ * each `.ts` beside its `.js` (tests that read the sources find them), every other file
+ * and the top-level entries linked (tests reach docs/, dist/, fixtures and package.json by
+ * relative paths), and the web wallet's built files (dist/wallet/web) in src/wallet/web,
+ * where the compiled service looks for them. Source maps point stack traces at the `.ts`.
+ *
+ * Arguments go to tap; a test file named as `test/….test.ts` runs compiled, and with none
+ * named the whole suite runs.
+ */
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const COMPILED = join(ROOT, '.tap', 'js');
+/** Compiled; everything else at the top is linked. */
+const TREES = ['src', 'test'];
+/** Not linked: git's, and tap's own folder, which holds COMPILED. */
+const UNLINKED = new Set([...TREES, '.git', '.tap']);
+
+const isModule = (name) => name.endsWith('.ts') && !name.endsWith('.d.ts');
+const link = (from, to) => symlinkSync(relative(dirname(to), from), to);
+
+/** Mirrors `dir` of the repository into COMPILED: folders made, files linked; returns the modules to compile. */
+function mirror(dir) {
+  const modules = [];
+  mkdirSync(join(COMPILED, dir), { recursive: true });
+  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && hasModules(join(ROOT, path))) modules.push(...mirror(path));
+    else link(join(ROOT, path), join(COMPILED, path));
+    if (entry.isFile() && isModule(entry.name)) modules.push(join(ROOT, path));
+  }
+  return modules;
+}
+
+/** The compiled test files, as `include` would find them. */
+function testFiles() {
+  return readdirSync(join(COMPILED, 'test'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.js'))
+    .map((file) => relative(ROOT, join(COMPILED, 'test', file)))
+    .sort();
+}
+
+function hasModules(dir) {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some(isModule);
+}
+
+if (!existsSync(join(ROOT, 'dist', 'wallet', 'web', 'wallet.js'))) {
+  process.stderr.write('dist/ is not built: run `npm run build` first (npm test does)\n');
+  process.exit(1);
+}
+rmSync(COMPILED, { recursive: true, force: true });
+mkdirSync(COMPILED, { recursive: true });
+for (const entry of readdirSync(ROOT)) if (!UNLINKED.has(entry)) link(join(ROOT, entry), join(COMPILED, entry));
+const modules = TREES.flatMap(mirror);
+await build({ entryPoints: modules, outdir: COMPILED, outbase: ROOT, format: 'esm', platform: 'node', target: 'node20', sourcemap: true, sourcesContent: false, logLevel: 'warning' });
+const builtWallet = join(ROOT, 'dist', 'wallet', 'web');
+for (const name of readdirSync(builtWallet)) {
+  const to = join(COMPILED, 'src', 'wallet', 'web', name);
+  rmSync(to, { force: true });
+  link(join(builtWallet, name), to);
+}
+
+/** package.json's tap settings, for the compiled files. */
+const settings = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).tap;
+const compiled = (file) => relative(ROOT, join(COMPILED, file.replace(/\.ts$/, '.js')));
+const rc = {
+  ...settings,
+  // No tsx. (tap gives every test process --enable-source-maps itself.)
+  'node-arg': [],
+  include: settings.include.map(compiled),
+  before: join(ROOT, compiled(settings.before)),
+  after: join(ROOT, compiled(settings.after)),
+};
+const rcFile = join(COMPILED, 'taprc.json');
+writeFileSync(rcFile, JSON.stringify(rc, null, 2));
+
+const args = process.argv.slice(2).map((arg) => (arg.startsWith('test/') && isModule(arg) ? compiled(arg) : arg));
+const env = { ...process.env, TAP_RCFILE: rcFile };
+if (!args.some((arg) => arg.endsWith('.test.js'))) {
+  // tap's globs leave out dot folders such as .tap/: the whole suite is named file by file.
+  args.push(...testFiles());
+  // The log audit (test/privacy/log-audit-after.ts) then also checks that it saw the whole run's logs.
+  env.MLEG_FULL_RUN = '1';
+}
+const tap = spawnSync('npx', ['tap', '--disable-coverage', ...args], { stdio: 'inherit', env });
+process.exit(tap.status ?? 1);
