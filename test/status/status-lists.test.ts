@@ -13,6 +13,7 @@ import { auditedSink } from '../helpers/log-audit.js';
 import { captureLog } from '../helpers/log.js';
 import { ManualClock, ManualFiles } from '../helpers/manual-clock.js';
 import { StatusServer } from '../helpers/status-server.js';
+import { until } from '../helpers/until.js';
 
 const issuer = makeIssuer();
 const trust = trustListOf(issuer);
@@ -33,7 +34,8 @@ function lists(o: Partial<StatusListsOptions> = {}): StatusLists {
     maxAgeSeconds: 3600,
     clockSkewSeconds: 30,
     refreshSeconds: 600,
-    timeoutMs: 1000,
+    // Generous: a fetch from a loaded machine's loopback may take a while (the timeout's own test sets its own).
+    timeoutMs: 15_000,
     maxBytes: 64 * 1024,
     maxRedirects: 3,
     files: {},
@@ -475,7 +477,7 @@ t.test('a list counts as checked against the trust list in force when its refres
   const s = lists({ trust: () => current });
   t.teardown(() => s.close());
   const refreshed = s.refresh(uri);
-  while (server.hitsOf('/slow-trust') === 0) await new Promise((r) => setTimeout(r, 10));
+  await until(() => server.hitsOf('/slow-trust') > 0, 15_000, 'the fetch at the status server');
   current = trustListOf(makeIssuer({ kid: 'someone-else' })); // the key is withdrawn while the fetch is under way
   release();
   await refreshed;
