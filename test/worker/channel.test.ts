@@ -58,6 +58,18 @@ t.test('a lost worker: its calls fail WORKER_LOST, onLost is told, the next call
   t.equal(await c.call({ do: 'echo', value: 'again' }), 'again');
 });
 
+t.test('a worker whose module cannot be loaded: its calls fail WORKER_LOST with the reason, the process goes on', async (t) => {
+  const lost: string[] = [];
+  const missing = new URL(`./no-such-worker${FILE.pathname.slice(FILE.pathname.lastIndexOf('.'))}`, FILE);
+  const c = new WorkerChannel<EchoRequest, unknown>({ file: missing, onLost: (why) => lost.push(why) });
+  t.teardown(() => c.close());
+  await t.rejects(c.call({ do: 'echo', value: 'x' }, { deadline: soon(10_000) }), { code: 'WORKER_LOST', message: /no-such-worker/ });
+  t.match(lost, [/no-such-worker/], 'the loss names the module');
+  const other = channel();
+  t.teardown(() => other.close());
+  t.equal(await other.call({ do: 'echo', value: 'still here' }), 'still here', 'another channel still works');
+});
+
 t.test('errors keep their code and cause; plain ones their message', async (t) => {
   const c = channel();
   t.teardown(() => c.close());
