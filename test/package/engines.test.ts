@@ -17,7 +17,6 @@ import t from 'tap';
 import { excluded, installed, manifest } from '../helpers/engines.js';
 import { ROOT } from '../helpers/repository.js';
 
-
 t.test('no installed package excludes the running Node (npm ci prints no EBADENGINE)', async (t) => {
   const dirs = installed(join(ROOT, 'node_modules'));
   t.ok(dirs.length > 100, `${dirs.length} packages read`);
