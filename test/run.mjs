@@ -3,9 +3,8 @@
  * tap on the compiled files.
  *
  * tap alone runs each test file through tsx, as `npx tap test/x.test.ts` still does. That
- * costs every test process, and every verifier thread a test starts, ~0.5 s of CPU: on
- * Node 20 a module loader's hooks run on a thread of their own, and each of the ~300
- * modules a test loads is a round trip to it. Compiled once here, with the transform tsx
+ * costs every test process ~0.5 s of CPU: on Node 20 a module loader's hooks run on a
+ * thread of their own, and each of the ~300 modules a test loads is a round trip to it. Compiled once here, with the transform tsx
  * uses (esbuild's) and the one `npm run build` uses for dist/, the files load as plain
  * JavaScript.
  *
