@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { IDX, STATUS_URI } from '../helpers/world.js';
-import { PtyPair, until } from '../helpers/pty.js';
+import { PtyPair } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 import { startService } from '../helpers/service.js';
 import { SseClient } from '../helpers/sse.js';
 

@@ -12,7 +12,8 @@ import { hex } from '../../src/devices/byte-sequence.js';
 import { resolveTerminalPlan, type RelayPlan } from '../../src/devices/terminal-plan.js';
 import { hidInfo, RecordedHid } from '../helpers/hid.js';
 import { captureLog } from '../helpers/log.js';
-import { PtyPair, until } from '../helpers/pty.js';
+import { PtyPair } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 
 /** One output's plan, resolved as the service resolves it. */
 const relayPlan = (output: OutputConfig): RelayPlan => resolveTerminalPlan({ scanners: [], outputs: [output], lanes: [] }, 'test').relays[0]!;

@@ -13,7 +13,7 @@ import { resolveTerminalPlan } from '../../src/devices/terminal-plan.js';
 import { EventBus, type ScanEvent } from '../../src/events/event-bus.js';
 import { Verifier } from '../../src/verifier.js';
 import { captureLog } from '../helpers/log.js';
-import { until } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 import { createSite } from '../helpers/site.js';
 import { IDX, STATUS_URI } from '../helpers/world.js';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { runMleg } from '../helpers/cli.js';
-import { PtyPair, until } from '../helpers/pty.js';
+import { PtyPair } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 import { startService } from '../helpers/service.js';
 import { STATUS_URI } from '../helpers/world.js';
 

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import t from 'tap';
 import { hidUnavailable, HidUnavailableError, loadHid } from '../../src/devices/hid-loader.js';
-import { until } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 import { readJson, startService } from '../helpers/service.js';
 
 function hasLibusb(): boolean {

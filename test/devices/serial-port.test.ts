@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { openSerialPort, watchSerialPort } from '../../src/devices/serial-port.js';
-import { PtyPair, until } from '../helpers/pty.js';
+import { PtyPair } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 
 t.test('a pty vanishing right after open or right after data is always noticed', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mleg-hangup-'));

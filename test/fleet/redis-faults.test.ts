@@ -8,13 +8,22 @@
  */
 import t from 'tap';
 import { readJson, type TestService } from '../helpers/service.js';
-import { startFleet, until, verifyAt } from '../helpers/fleet.js';
+import { startFleet, verifyAt } from '../helpers/fleet.js';
+import { until } from '../helpers/until.js';
 
 /** Verifies in process (no HTTP in the timing): the result and the milliseconds it took. */
 async function timed(node: TestService, payload: string) {
   const started = performance.now();
   const result = await node.verifier.verify(payload, 'test');
   return { result, ms: performance.now() - started };
+}
+
+/** Several payloads in one request (/v1/verify/batch): their replay checks reach the store in one turn, one pipeline. */
+async function timedBatch(node: TestService, payloads: string[]) {
+  const started = performance.now();
+  const res = await fetch(`${node.url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads }) });
+  const { results } = (await res.json()) as { results: { verdict: string; replay: { shared: boolean } }[] };
+  return { results: results.map((x) => [x.verdict, x.replay.shared]), ms: performance.now() - started };
 }
 
 const shared = (node: TestService) => node.service.fleet!.replay.state();
@@ -94,6 +103,11 @@ t.test('Redis slower than the timeout: no verification waits longer; after a sec
 
   const sleeping = fleet.redis.command('DEBUG', 'SLEEP', '3'); // Redis answers nothing for 3 s
   await new Promise((r) => setTimeout(r, 50));
+  // A pipeline of three (one repeated) waits no longer than one check, and each is decided here, exactly.
+  const [q, r] = [fleet.site.present(), fleet.site.present()];
+  const inBatch = await timedBatch(gate1, [q, r, q]);
+  t.same(inBatch.results, [['VALID', false], ['VALID', false], ['REPLAYED', false]], 'a batch while Redis sleeps: local and exact');
+  t.ok(inBatch.ms < 1000, `the batch waited for the timeout only (${inBatch.ms.toFixed(0)} ms, timeout 200)`);
   const answers = [];
   const slept = Date.now();
   while (shared(gate1).sharing && answers.length < 20) answers.push(await timed(gate1, fleet.site.present()));
@@ -101,7 +115,7 @@ t.test('Redis slower than the timeout: no verification waits longer; after a sec
   t.ok(answers.every((a) => a.result.verdict === 'VALID' && !a.result.replay.shared), 'each decided locally');
   const slowest = Math.max(...answers.map((a) => a.ms));
   t.ok(slowest < 1000, `none waited for the sleeping Redis (3 s): slowest ${slowest.toFixed(0)} ms with a 200 ms timeout`);
-  t.equal(shared(gate1).local_because.timeout, answers.length, 'each one a timeout');
+  t.equal(shared(gate1).local_because.timeout, answers.length + 3, 'each one a timeout (the batch\'s three too)');
   const after = [await timed(gate1, fleet.site.present()), await timed(gate1, fleet.site.present())];
   t.equal(shared(gate1).local_because.offline, 2, 'then not asked at all…');
   t.ok(after.every((a) => a.ms < 200), `…so answered without waiting (${after.map((a) => a.ms.toFixed(1)).join(', ')} ms)`);
@@ -112,7 +126,7 @@ t.test('Redis slower than the timeout: no verification waits longer; after a sec
   t.match((await timed(gate1, fleet.site.present())).result, { replay: { shared: true } });
   t.ok(shared(gate1).late_answers >= answers.length, 'the late answers were counted');
   const metrics = await (await fetch(`${gate1.url}/metrics`)).text();
-  t.match(metrics, new RegExp(`mleg_replay_local_decisions\\{reason="timeout"\\} ${answers.length}\n`), 'the metrics count the timeouts');
+  t.match(metrics, new RegExp(`mleg_replay_local_decisions\\{reason="timeout"\\} ${answers.length + 3}\n`), 'the metrics count the timeouts');
   t.match(metrics, /mleg_replay_shared_round_trip_seconds_bucket\{le="0\.0005"\} \d+/);
   t.match(metrics, /mleg_replay_shared_in_use 1/);
 });
@@ -136,9 +150,7 @@ t.test('Redis refusing writes (OOM, then READONLY): decided locally, and shared 
     // Checks of one turn go out as one pipeline: each refused command in it is decided here, in order.
     const [q, r] = [fleet.site.present(), fleet.site.present()];
     const refusedBefore = shared(gate1).local_because.error;
-    const res = await fetch(`${gate1.url}/v1/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [q, r, q] }) });
-    const { results } = (await res.json()) as { results: { verdict: string; replay: { shared: boolean } }[] };
-    t.same(results.map((x) => [x.verdict, x.replay.shared]), [['VALID', false], ['VALID', false], ['REPLAYED', false]], `${refuse.join(' ')}: a batch, decided locally and exact`);
+    t.same((await timedBatch(gate1, [q, r, q])).results, [['VALID', false], ['VALID', false], ['REPLAYED', false]], `${refuse.join(' ')}: a batch, decided locally and exact`);
     t.equal(shared(gate1).local_because.error - refusedBefore, 3, 'each of the three sent to Redis and refused there');
     t.match(shared(gate1).last_error?.message, error, `the last error says why (${error})`);
     t.equal(await readyz(gate1), 200);

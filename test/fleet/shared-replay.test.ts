@@ -11,7 +11,8 @@ import { createRedisClient } from '../../src/fleet/redis-client.js';
 import { createLogger } from '../../src/logger.js';
 import { EXPIRY_MARGIN_SECONDS, SharedReplayStore, sharedReplayKey } from '../../src/replay/shared-replay-store.js';
 import { decodePart, STUDENT } from '../helpers/world.js';
-import { startFleet, until, verifyAt } from '../helpers/fleet.js';
+import { startFleet, verifyAt } from '../helpers/fleet.js';
+import { until } from '../helpers/until.js';
 import { startRedis } from '../helpers/redis.js';
 
 /** The proof's claims of a payload (iat, jti), and the credential's (iss, jti). */

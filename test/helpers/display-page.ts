@@ -95,4 +95,3 @@ export async function wedgeType(page: Page, text: string): Promise<void> {
   }
   if (run !== '') await page.keyboard.insertText(run);
 }
-

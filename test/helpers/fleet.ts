@@ -7,13 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { PtyPair, until, type DeviceEnd } from './pty.js';
+import { PtyPair, type DeviceEnd } from './pty.js';
+import { until } from './until.js';
 import { startRedis, type TestRedis, type TestRedisOptions } from './redis.js';
 import { startService, type TestService } from './service.js';
 import { createSite, type Site } from './site.js';
 import { STATUS_URI } from './world.js';
-
-export { until };
 
 export interface TestFleet {
   redis: TestRedis;

@@ -15,8 +15,6 @@ import type { NumberedEvent, ScanEvent, ScannerStateEvent } from '../../src/even
 import { startService, type TestService } from './service.js';
 import { until } from './until.js';
 
-export { until };
-
 export class PtyPair {
   /** The end the service opens. */
   readonly path: string;

@@ -9,7 +9,7 @@ import { resolveTerminalPlan } from '../../src/devices/terminal-plan.js';
 import type { ScanEvent } from '../../src/events/event-bus.js';
 import { bytes, KEYBOARD_TYPED } from '../fixtures/hid-reports.js';
 import { hidInfo, hidPosReports, RecordedHid } from '../helpers/hid.js';
-import { until } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 import { startService } from '../helpers/service.js';
 
 async function rig(t: Test, scanner: Partial<ScannerConfig>, hid: RecordedHid) {

@@ -3,7 +3,8 @@
  * serialport binding: what a station gate's scanner sends, and what the service makes of it.
  */
 import t, { type Test } from 'tap';
-import { startScannerService, until, type ScannerRig as Rig } from '../helpers/pty.js';
+import { startScannerService, type ScannerRig as Rig } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 
 const rig = (t: Test, scanner: Record<string, unknown> = {}): Promise<Rig> =>
   startScannerService(t, (path) => ({ scanners: [{ id: 'gate-1', type: 'serial', path, baudRate: 9600, ...scanner }] }));
