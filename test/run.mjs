@@ -14,12 +14,12 @@
  * relative paths), and the web wallet's built files (dist/wallet/web) in src/wallet/web,
  * where the compiled service looks for them. Source maps point stack traces at the `.ts`.
  *
- * Arguments go to tap; a test file named as `test/….test.ts` runs compiled, and with none
+ * Arguments go to tap; test files or folders named as `test/…` run compiled, and with none
  * named the whole suite runs.
  */
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,11 +46,11 @@ function mirror(dir) {
   return modules;
 }
 
-/** The compiled test files, as `include` would find them. */
-function testFiles() {
-  return readdirSync(join(COMPILED, 'test'), { recursive: true, encoding: 'utf8' })
+/** The compiled test files under `dir`, in order (what package.json's include finds there, compiled). */
+function testFiles(dir) {
+  return readdirSync(join(COMPILED, dir), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.test.js'))
-    .map((file) => relative(ROOT, join(COMPILED, 'test', file)))
+    .map((file) => relative(ROOT, join(COMPILED, dir, file)))
     .sort();
 }
 
@@ -88,13 +88,19 @@ const rc = {
 const rcFile = join(COMPILED, 'taprc.json');
 writeFileSync(rcFile, JSON.stringify(rc, null, 2));
 
-const args = process.argv.slice(2).map((arg) => (arg.startsWith('test/') && isModule(arg) ? compiled(arg) : arg));
+// tap's globs leave out dot folders such as .tap/: test files are named to it one by one.
+const args = [];
+const files = [];
+for (const arg of process.argv.slice(2)) {
+  if (arg.startsWith('test/') && isModule(arg)) files.push(compiled(arg));
+  else if (arg.startsWith('test/') && statSync(join(ROOT, arg), { throwIfNoEntry: false })?.isDirectory()) files.push(...testFiles(arg));
+  else args.push(arg);
+}
 const env = { ...process.env, TAP_RCFILE: rcFile };
-if (!args.some((arg) => arg.endsWith('.test.js'))) {
-  // tap's globs leave out dot folders such as .tap/: the whole suite is named file by file.
-  args.push(...testFiles());
-  // The log audit (test/privacy/log-audit-after.ts) then also checks that it saw the whole run's logs.
+if (files.length === 0 && !args.some((arg) => arg.endsWith('.test.js'))) {
+  files.push(...testFiles('test'));
+  // The whole suite: the log audit (test/privacy/log-audit-after.ts) also checks that it saw the whole run's logs.
   env.MLEG_FULL_RUN = '1';
 }
-const tap = spawnSync('npx', ['tap', '--disable-coverage', ...args], { stdio: 'inherit', env });
+const tap = spawnSync('npx', ['tap', '--disable-coverage', ...args, ...files], { stdio: 'inherit', env });
 process.exit(tap.status ?? 1);

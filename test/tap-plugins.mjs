@@ -1,7 +1,8 @@
 /**
  * `npm test`, before tap: builds tap's Test class with the plugins package.json asks for
- * (`tap.plugin`: every default but @tapjs/typescript — tsx runs the TypeScript) when the
- * one installed was built with others.
+ * (`tap.plugin`: every default but @tapjs/typescript — the TypeScript is compiled
+ * beforehand by test/run.mjs, or run through tsx) when the one installed was built with
+ * others. test/run.mjs's settings keep the same plugins.
  *
  * tap checks this itself, but only after its runner has loaded the old build: on the
  * first run after `npm ci` every test process would still import @tapjs/typescript's
