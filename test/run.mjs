@@ -21,7 +21,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COMPILED = join(ROOT, '.tap', 'js');
@@ -79,8 +79,9 @@ const settings = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ta
 const compiled = (file) => relative(ROOT, join(COMPILED, file.replace(/\.ts$/, '.js')));
 const rc = {
   ...settings,
-  // No tsx. (tap gives every test process --enable-source-maps itself.)
-  'node-arg': [],
+  // No tsx (tap gives every test process --enable-source-maps itself); the processes the
+  // tests start go untracked, as no coverage is collected (test/helpers/untracked-children.ts).
+  'node-arg': [`--import=${pathToFileURL(join(ROOT, compiled('test/helpers/untracked-children.ts')))}`],
   include: settings.include.map(compiled),
   before: join(ROOT, compiled(settings.before)),
   after: join(ROOT, compiled(settings.after)),

@@ -1,8 +1,10 @@
 /**
  * `npm test`, before tap: builds tap's Test class with the plugins package.json asks for
- * (`tap.plugin`: every default but @tapjs/typescript — the TypeScript is compiled
- * beforehand by test/run.mjs, or run through tsx) when the one installed was built with
- * others. test/run.mjs's settings keep the same plugins.
+ * (`tap.plugin`: the defaults the tests use — not @tapjs/typescript, as the TypeScript is
+ * compiled beforehand by test/run.mjs or run through tsx, nor mock, snapshot, fixture,
+ * intercept, spawn, stdin, worker or chdir, which each test process would load for
+ * nothing: ~0.25 s of CPU a process, @tapjs/mock's module hooks the most of it) when the
+ * one installed was built with others. test/run.mjs's settings keep the same plugins.
  *
  * tap checks this itself, but only after its runner has loaded the old build: on the
  * first run after `npm ci` every test process would still import @tapjs/typescript's
