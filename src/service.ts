@@ -15,6 +15,7 @@ import { Fleet } from './fleet/fleet.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
+import { settlesWithin, STOP_GRACE_MS } from './stop-grace.js';
 import { Verifier } from './verifier.js';
 import { VERSION } from './version.js';
 
@@ -151,18 +152,5 @@ export class Service {
   }
 }
 
-/** How long a stop waits for requests in flight to finish by themselves. */
-const STOP_GRACE_MS = 2000;
-/** How long it then gives the verifications it let go of to be answered. */
+/** How long a stop then gives the verifications it let go of to be answered. */
 const STOP_ANSWER_MS = 500;
-
-/** True when `promise` settles within `ms`. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -9,6 +9,7 @@ import { MlegError } from '../errors.js';
 import { loadIssuerKey } from '../issuer/issuer-dir.js';
 import type { IssuerKey } from '../issuer/keys.js';
 import type { Logger } from '../logger.js';
+import { settlesWithin, STOP_GRACE_MS } from '../stop-grace.js';
 import { VERSION } from '../version.js';
 import { buildIssuanceApp } from './app.js';
 import type { IssuanceConfig } from './config.js';
@@ -85,13 +86,22 @@ export class IssuanceService {
     return this.#app.server.address() as AddressInfo;
   }
 
-  /** Stops accepting, finishes the requests in flight, closes the database. */
+  /**
+   * Stops accepting, finishes the requests in flight, closes the database. Connections
+   * still open after STOP_GRACE_MS (a client that never reads its answer, say) are closed.
+   */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.#ready = false;
       clearInterval(this.#prune);
       try {
-        if (this.#app !== undefined) await this.#app.close();
+        const app = this.#app;
+        const closed = app?.close();
+        if (app !== undefined && closed !== undefined && !(await settlesWithin(closed, STOP_GRACE_MS))) {
+          this.log.warn('closing connections still open at stop (answers a client has not read, or requests that never finished)');
+          app.server.closeAllConnections();
+          await closed;
+        }
       } finally {
         this.store.close();
       }
