@@ -16,7 +16,7 @@ import processOnSpawn from 'process-on-spawn';
 const TRACKING_VARIABLE = /^_TAPJS_PROCESSINFO_/;
 
 /** NODE_OPTIONS without processinfo's loader (options split as Node does: on spaces outside double quotes). */
-export function withoutProcessInfo(nodeOptions: string): string {
+function withoutProcessInfo(nodeOptions: string): string {
   return (nodeOptions.match(/(?:[^\s"]+|"[^"]*")+/g) ?? []).filter((option) => !option.includes('@tapjs/processinfo')).join(' ');
 }
 
