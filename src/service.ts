@@ -15,7 +15,7 @@ import { Fleet } from './fleet/fleet.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
-import { settlesWithin, STOP_GRACE_MS } from './stop-grace.js';
+import { closeLeftConnections, settlesWithin, STOP_GRACE_MS } from './stop-grace.js';
 import { Verifier } from './verifier.js';
 import { VERSION } from './version.js';
 
@@ -139,8 +139,7 @@ export class Service {
         if (!(await settlesWithin(closed, STOP_GRACE_MS))) {
           this.verifier.status.abandonWaits('the service is stopping');
           if (!(await settlesWithin(closed, STOP_ANSWER_MS))) {
-            this.log.warn('closing connections still open at stop (requests that never finished)');
-            app.server.closeAllConnections();
+            closeLeftConnections(app.server, this.log);
           }
           await closed;
         }

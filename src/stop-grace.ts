@@ -1,9 +1,11 @@
 /**
  * How a service stops (`mleg serve`, `mleg issuer serve`): it stops accepting and waits
- * STOP_GRACE_MS for the requests in flight to finish by themselves; what is still open after
- * that is closed, so that a client that never sends or never reads holds no stop up (the
- * command exits within 5 s: src/commands/lifecycle.ts).
+ * STOP_GRACE_MS for the requests in flight to finish by themselves; the connections still
+ * open after that are closed, so that a client that never finishes sending holds no stop up
+ * (the command exits within 5 s: src/commands/lifecycle.ts).
  */
+import type { Server } from 'node:http';
+import type { Logger } from './logger.js';
 
 /** How long a stop waits for requests in flight to finish by themselves. */
 export const STOP_GRACE_MS = 2000;
@@ -17,4 +19,10 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Closes the connections a stop has waited for long enough, and tells the operator. */
+export function closeLeftConnections(server: Server, log: Logger): void {
+  log.warn('closing connections still open at stop (requests that never finished)');
+  server.closeAllConnections();
 }

@@ -9,7 +9,7 @@ import { MlegError } from '../errors.js';
 import { loadIssuerKey } from '../issuer/issuer-dir.js';
 import type { IssuerKey } from '../issuer/keys.js';
 import type { Logger } from '../logger.js';
-import { settlesWithin, STOP_GRACE_MS } from '../stop-grace.js';
+import { closeLeftConnections, settlesWithin, STOP_GRACE_MS } from '../stop-grace.js';
 import { VERSION } from '../version.js';
 import { buildIssuanceApp } from './app.js';
 import type { IssuanceConfig } from './config.js';
@@ -88,7 +88,7 @@ export class IssuanceService {
 
   /**
    * Stops accepting, finishes the requests in flight, closes the database. Connections
-   * still open after STOP_GRACE_MS (a client that never reads its answer, say) are closed.
+   * still open after STOP_GRACE_MS (an upload that never ends, say) are closed.
    */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
@@ -96,11 +96,12 @@ export class IssuanceService {
       clearInterval(this.#prune);
       try {
         const app = this.#app;
-        const closed = app?.close();
-        if (app !== undefined && closed !== undefined && !(await settlesWithin(closed, STOP_GRACE_MS))) {
-          this.log.warn('closing connections still open at stop (answers a client has not read, or requests that never finished)');
-          app.server.closeAllConnections();
-          await closed;
+        if (app !== undefined) {
+          const closed = app.close();
+          if (!(await settlesWithin(closed, STOP_GRACE_MS))) {
+            closeLeftConnections(app.server, this.log);
+            await closed;
+          }
         }
       } finally {
         this.store.close();

@@ -4,7 +4,9 @@
  * and the README walk-through — a verifier (`mleg serve`) configured only from what the
  * issuing service publishes says VALID, then REVOKED.
  */
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +14,7 @@ import t from 'tap';
 import { exited, mleg, mlegIssuerServe as issuerServe, mlegServe } from '../helpers/cli.js';
 import { ISSUANCE_STUDENT } from '../helpers/holders.js';
 import { freePort } from '../helpers/issuance.js';
+import { until } from '../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mleg-issuer-serve-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,10 +107,20 @@ t.test('the walk-through: issuing service, wallet, verifier from the published l
   t.equal(again.code, 2, 'not over an existing file');
   t.match(again.stderr, /exists; a backup is never written over another file/);
 
+  // An upload that never finishes ("100 Continue": the service holds it) does not hold the stop.
+  const upload = connect(port, '127.0.0.1');
+  let uploadAnswer = '';
+  upload.setEncoding('utf8').on('data', (chunk: string) => (uploadAnswer += chunk));
+  const uploadClosed = once(upload, 'close');
+  upload.on('error', () => {});
+  upload.write(`POST /admin/v1/students HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n{"given_na`);
+  await until(() => uploadAnswer.startsWith('HTTP/1.1 100 Continue'), 5000, 'the upload to be in flight');
   const started = Date.now();
   server.child.kill('SIGTERM');
   t.equal(await exited(server.child), 0, 'SIGTERM: exit 0');
   t.ok(Date.now() - started < 5000, `stopped in ${Date.now() - started} ms`);
+  await uploadClosed;
+  t.pass('the upload that never finished was closed');
   const lines = server.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
   t.ok(lines.some((l) => l.msg === 'stopping') && lines.some((l) => l.msg === 'stopped'));
 
