@@ -1,5 +1,5 @@
 /**
- * The repository's own folder. `npm test` runs the tests compiled in .tap/js (test/run.mjs),
+ * The repository's own folder. `npm test` runs the tests compiled in .tap/js (test/run.ts),
  * where the top-level entries are links: commands that work on the repository itself
  * (npm pack, npm ls) run here, at the real one, which package.json's link leads to.
  */

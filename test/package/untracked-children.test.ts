@@ -1,8 +1,9 @@
 /**
  * The processes a test starts: in `npm test`'s compiled run, which collects no coverage,
- * without tap's process tracking (test/helpers/untracked-children.ts: it cost each ~0.4 s of
- * CPU) and with every other NODE_OPTIONS they were given; run through tsx (`npx tap`), tracked
- * as tap does.
+ * without tap's process tracking (its runner puts @tapjs/processinfo's loader into every
+ * test process, which passes it on to each process started: ~0.4 s of CPU each; test/run.ts
+ * runs the files without it) and with every other NODE_OPTIONS they were given; run through
+ * tsx (`npx tap`), tracked as tap does.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import t from 'tap';

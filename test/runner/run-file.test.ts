@@ -1,0 +1,96 @@
+/**
+ * `npm test`'s runner (test/run.ts) on test files made to pass, fail, throw, crash, exit
+ * badly and hang (test/fixtures/runner/): what it counts, what it calls a failure, the
+ * timeout tap's way (a test's own `t.setTimeout` honoured; SIGALRM, then SIGKILL for a
+ * process that ignores it), and what it prints.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import t from 'tap';
+import { ROOT } from '../helpers/repository.js';
+import { fileReport, summary } from './report.js';
+import { runFile, type RunOptions } from './run-file.js';
+
+const fixture = (name: string): string => join(ROOT, 'test', 'fixtures', 'runner', `${name}.mjs`);
+const run = (name: string, options: Partial<RunOptions> = {}) => runFile(fixture(name), { cwd: ROOT, timeoutMs: 20_000, childId: 1, jobId: 0, ...options });
+
+t.test('a file that passes, with a todo and a skip', async (t) => {
+  const result = await run('passes');
+  t.ok(result.ok);
+  t.match(result, { assertions: 5, failed: 0, todo: 1, skipped: 1, code: 0, signal: null, failures: [] });
+  t.match(fileReport(result), /^ok {6}test\/fixtures\/runner\/passes\.mjs \(5 assertions, 1 todo, 1 skipped, \d+\.\d s\)\n$/);
+});
+
+t.test('a failed assertion in a subtest: its name, its diagnostics, the stderr', async (t) => {
+  const result = await run('fails');
+  t.notOk(result.ok);
+  t.match(result, { assertions: 3, failed: 1, code: 1 });
+  t.same(result.failures.map((failure) => failure.name), ['sums > two and two'], 'only the assertion, not the subtest it fails');
+  const report = fileReport(result);
+  t.match(report, /^not ok {2}test\/fixtures\/runner\/fails\.mjs \(1 of 3 assertions failed, /);
+  t.match(report, '\n  not ok - sums > two and two\n');
+  t.match(report, /\n {6}at: test\/fixtures\/runner\/fails\.mjs:7:5\n/, 'where, as file:line:column');
+  t.match(report, /\n {6}diff: \|\n(?: {8}.*\n)*? {8}-5\n {8}\+4\n/, 'what was wanted and found');
+  t.match(report, '\n  exited with code 1\n  its stderr (the end):\n    a line on stderr\n');
+});
+
+t.test('a subtest that throws fails with its error', async (t) => {
+  const result = await run('throws');
+  t.notOk(result.ok);
+  t.same(result.failures.map((failure) => failure.name), ['a subtest that throws > boom']);
+  t.match(fileReport(result), /\n {10}throw new Error\('boom'\);\n/, 'its source');
+});
+
+t.test('every assertion passed but the process exited 3', async (t) => {
+  const result = await run('exits');
+  t.notOk(result.ok);
+  t.match(result, { assertions: 1, failed: 0, code: 3 });
+  t.match(fileReport(result), /^not ok {2}test\/fixtures\/runner\/exits\.mjs \(1 assertion, .*\n  exited with code 3\n$/);
+});
+
+t.test('a file that throws before writing any TAP', async (t) => {
+  const result = await run('crashes');
+  t.notOk(result.ok);
+  t.match(result, { assertions: 0, code: 1 });
+  t.match(fileReport(result), /its stderr \(the end\):\n(?: {4}.*\n)* {4}Error: broken at load\n/);
+});
+
+t.test('a file that never ends: stopped at its timeout, with tap\'s timeout failure', async (t) => {
+  const result = await run('hangs', { timeoutMs: 1000 });
+  t.notOk(result.ok);
+  t.equal(result.signal, 'SIGALRM');
+  t.match(result.failures.map((failure) => failure.name), [/timeout/]);
+  t.ok(result.ms < 10_000, `ended after ${result.ms} ms`);
+});
+
+t.test('a test that asks for a longer timeout (t.setTimeout) gets it', async (t) => {
+  const result = await run('takes-longer', { timeoutMs: 1000 });
+  t.ok(result.ok, fileReport(result));
+  t.ok(result.ms > 1000, `ran ${result.ms} ms, past the 1 s it was started with`);
+});
+
+t.test('a process that ignores SIGALRM is killed', async (t) => {
+  const result = await run('ignores-alarm', { timeoutMs: 500, killAfterMs: 300 });
+  t.notOk(result.ok);
+  t.match(result, { signal: 'SIGKILL', timedOutMs: 500 });
+  t.match(result.stderr, 'SIGALRM ignored');
+  t.match(fileReport(result), '\n  timed out after 0.5 s (stopped with SIGALRM)\n  ended by SIGKILL\n');
+});
+
+t.test('the run\'s sum', async (t) => {
+  const [passed, failed, exited] = await Promise.all([run('passes'), run('fails'), run('exits')]);
+  t.match(summary([passed, passed], 64_000), /^# 10 assertions in 2 files, all passed \(64\.0 s\)\n$/);
+  t.equal(
+    summary([passed, failed, exited], 1500),
+    '# 1 of 9 assertions failed; 2 of 3 files failed (1.5 s):\n#   test/fixtures/runner/fails.mjs\n#   test/fixtures/runner/exits.mjs\n',
+  );
+});
+
+t.test('npm test refuses what is not a test file, folder or -j, before compiling anything', async (t) => {
+  for (const args of [['--grep=x'], ['test/no-such.test.ts'], ['-j', '0']]) {
+    const refused = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'run.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    t.equal(refused.status, 2, args.join(' '));
+    t.match(refused.stderr, /^.+\nusage: npm test -- \[-j N \| --jobs=N\] \[test\/… files or folders\]/);
+    t.equal(refused.stdout, '', 'no run');
+  }
+});
