@@ -1,8 +1,8 @@
 /**
  * `npm test`'s runner (test/run.ts) on test files made to pass, fail, throw, crash, exit
  * badly and hang (test/fixtures/runner/): what it counts, what it calls a failure, the
- * timeout tap's way (a test's own `t.setTimeout` honoured; SIGALRM, then SIGKILL for a
- * process that ignores it), and what it prints.
+ * timeout tap's way (a test's own `t.setTimeout` honoured, but not a 0; SIGALRM, then
+ * SIGKILL for a process that ignores it), and what it prints.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -59,8 +59,15 @@ t.test('a file that never ends: stopped at its timeout, with tap\'s timeout fail
   const result = await run('hangs', { timeoutMs: 1000 });
   t.notOk(result.ok);
   t.equal(result.signal, 'SIGALRM');
+  t.equal(result.timedOutMs, 1000, 'by the runner\'s clock, also when tap in the file timed out first (it would wait 10 s more)');
   t.match(result.failures.map((failure) => failure.name), [/timeout/]);
   t.ok(result.ms < 10_000, `ended after ${result.ms} ms`);
+});
+
+t.test('a file cannot turn the timeout off (tap sends 0 once it has timed out itself)', async (t) => {
+  const result = await run('clears-timeout', { timeoutMs: 1000 });
+  t.notOk(result.ok);
+  t.match(result, { signal: 'SIGALRM', timedOutMs: 1000 });
 });
 
 t.test('a test that asks for a longer timeout (t.setTimeout) gets it', async (t) => {

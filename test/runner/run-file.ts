@@ -87,8 +87,6 @@ export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, t
   let timer: NodeJS.Timeout | undefined;
   const armTimer = (ms: number): void => {
     clearTimeout(timer);
-    // 0: no timeout (tap's own meaning; tap in the test process clears it once it has timed out itself).
-    if (ms <= 0) return;
     timer = setTimeout(() => {
       timedOutMs = ms;
       child.kill('SIGALRM');
@@ -97,7 +95,9 @@ export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, t
   };
   armTimer(timeoutMs);
   child.on('message', (message: TimeoutMessage) => {
-    if (message?.key === key && message.child === String(childId) && typeof message.setTimeout === 'number') armTimer(message.setTimeout);
+    // 0 (no timeout) is not taken: tap in the test process sends it when it has timed out
+    // itself, and may then wait 10 s more before it ends; this clock stops it as planned.
+    if (message?.key === key && message.child === String(childId) && typeof message.setTimeout === 'number' && message.setTimeout > 0) armTimer(message.setTimeout);
   });
 
   return new Promise((resolve) => {
