@@ -4,7 +4,7 @@
  * timeout tap's way (a test's own `t.setTimeout` honoured, but not a 0; SIGALRM, then
  * SIGKILL for a process that ignores it), and what it prints.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
 import { ROOT } from '../helpers/repository.js';
@@ -13,6 +13,15 @@ import { runFile, type RunOptions } from './run-file.js';
 
 const fixture = (name: string): string => join(ROOT, 'test', 'fixtures', 'runner', `${name}.mjs`);
 const run = (name: string, options: Partial<RunOptions> = {}) => runFile(fixture(name), { cwd: ROOT, timeoutMs: 20_000, childId: 1, jobId: 0, ...options });
+/**
+ * The timeouts the tests give are longer than a loaded machine takes to start a test
+ * process (above 1 s seen in a full run): the timeout under test must not pass before the
+ * file has even set up what it is to be tested for.
+ */
+const SHORT_TIMEOUT_MS = 3000;
+
+// The files mostly wait: run them side by side.
+t.jobs = 4;
 
 t.test('a file that passes, with a todo and a skip', async (t) => {
   const result = await run('passes');
@@ -56,32 +65,32 @@ t.test('a file that throws before writing any TAP', async (t) => {
 });
 
 t.test('a file that never ends: stopped at its timeout, with tap\'s timeout failure', async (t) => {
-  const result = await run('hangs', { timeoutMs: 1000 });
+  const result = await run('hangs', { timeoutMs: SHORT_TIMEOUT_MS });
   t.notOk(result.ok);
   t.equal(result.signal, 'SIGALRM');
-  t.equal(result.timedOutMs, 1000, 'by the runner\'s clock, also when tap in the file timed out first (it would wait 10 s more)');
+  t.equal(result.timedOutMs, SHORT_TIMEOUT_MS, 'by the runner\'s clock, also when tap in the file timed out first (it would wait 10 s more)');
   t.match(result.failures.map((failure) => failure.name), [/timeout/]);
-  t.ok(result.ms < 10_000, `ended after ${result.ms} ms`);
+  t.ok(result.ms < SHORT_TIMEOUT_MS + 5000, `ended after ${result.ms} ms`);
 });
 
 t.test('a file cannot turn the timeout off (tap sends 0 once it has timed out itself)', async (t) => {
-  const result = await run('clears-timeout', { timeoutMs: 1000 });
+  const result = await run('clears-timeout', { timeoutMs: SHORT_TIMEOUT_MS });
   t.notOk(result.ok);
-  t.match(result, { signal: 'SIGALRM', timedOutMs: 1000 });
+  t.match(result, { signal: 'SIGALRM', timedOutMs: SHORT_TIMEOUT_MS });
 });
 
 t.test('a test that asks for a longer timeout (t.setTimeout) gets it', async (t) => {
-  const result = await run('takes-longer', { timeoutMs: 1000 });
+  const result = await run('takes-longer', { timeoutMs: SHORT_TIMEOUT_MS });
   t.ok(result.ok, fileReport(result));
-  t.ok(result.ms > 1000, `ran ${result.ms} ms, past the 1 s it was started with`);
+  t.ok(result.ms > SHORT_TIMEOUT_MS, `ran ${result.ms} ms, past the ${SHORT_TIMEOUT_MS} ms it was started with`);
 });
 
 t.test('a process that ignores SIGALRM is killed', async (t) => {
-  const result = await run('ignores-alarm', { timeoutMs: 500, killAfterMs: 300 });
+  const result = await run('ignores-alarm', { timeoutMs: SHORT_TIMEOUT_MS, killAfterMs: 300 });
   t.notOk(result.ok);
-  t.match(result, { signal: 'SIGKILL', timedOutMs: 500 });
+  t.match(result, { signal: 'SIGKILL', timedOutMs: SHORT_TIMEOUT_MS });
   t.match(result.stderr, 'SIGALRM ignored');
-  t.match(fileReport(result), '\n  timed out after 0.5 s (stopped with SIGALRM)\n  ended by SIGKILL\n');
+  t.match(fileReport(result), '\n  timed out after 3.0 s (stopped with SIGALRM)\n  ended by SIGKILL\n');
 });
 
 t.test('the run\'s sum', async (t) => {
@@ -95,7 +104,12 @@ t.test('the run\'s sum', async (t) => {
 
 t.test('npm test refuses what is not a test file, folder or -j, before compiling anything', async (t) => {
   for (const args of [['--grep=x'], ['test/no-such.test.ts'], ['-j', '0']]) {
-    const refused = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'run.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const refused = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'run.ts'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') reject(error);
+        else resolve({ status: error === null ? 0 : Number(error.code), stdout, stderr });
+      });
+    });
     t.equal(refused.status, 2, args.join(' '));
     t.match(refused.stderr, /^.+\nusage: npm test -- \[-j N \| --jobs=N\] \[test\/… files or folders\]/);
     t.equal(refused.stdout, '', 'no run');
