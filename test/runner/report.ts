@@ -25,6 +25,7 @@ export function fileReport(result: FileResult): string {
   for (const failure of result.failures) lines.push(`  not ok - ${failure.name}`, ...diagLines(failure.diag, '      '));
   if (result.timedOutMs !== null) lines.push(`  timed out after ${seconds(result.timedOutMs)} (stopped with SIGALRM)`);
   if (result.bailout !== null) lines.push(`  bailed out: ${result.bailout}`);
+  if (result.leftRunning) lines.push('  a process it started was left running (it still held the output after the file had exited)');
   if (result.signal !== null) lines.push(`  ended by ${result.signal}`);
   else if (result.code !== 0) lines.push(`  exited with code ${result.code}`);
   const stderr = result.stderr.trimEnd().split('\n').slice(-STDERR_LINES);

@@ -85,6 +85,18 @@ t.test('a test that asks for a longer timeout (t.setTimeout) gets it', async (t)
   t.ok(result.ms > SHORT_TIMEOUT_MS, `ran ${result.ms} ms, past the ${SHORT_TIMEOUT_MS} ms it was started with`);
 });
 
+t.test('a file that leaves a process running with its stdout fails, and ends with its own exit', async (t) => {
+  const result = await run('leaves-a-process');
+  const pid = Number(/left running: (\d+)/.exec(result.stderr)?.[1]);
+  t.teardown(() => {
+    if (pid > 0) process.kill(pid);
+  });
+  t.notOk(result.ok);
+  t.match(result, { assertions: 1, failed: 0, code: 0, leftRunning: true });
+  t.ok(result.ms < 10_000, `ended after ${result.ms} ms, not with the process it left (20 s)`);
+  t.match(fileReport(result), '\n  a process it started was left running (it still held the output after the file had exited)\n');
+});
+
 t.test('a process that ignores SIGALRM is killed', async (t) => {
   const result = await run('ignores-alarm', { timeoutMs: SHORT_TIMEOUT_MS, killAfterMs: 300 });
   t.notOk(result.ok);

@@ -14,6 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { Parser, type Result } from 'tap-parser';
 
 const KILL_AFTER_MS = 5000;
+/** How long the output may stay open after the process has exited. */
+const PIPES_AFTER_EXIT_MS = 2000;
 /** What is kept of a file's stderr for its report (the end of it). */
 const STDERR_KEPT = 64 * 1024;
 
@@ -40,6 +42,8 @@ export interface FileResult extends Counts {
   /** The timeout that passed, when one did. */
   timedOutMs: number | null;
   bailout: string | null;
+  /** A process it started still held its output PIPES_AFTER_EXIT_MS after it had exited. */
+  leftRunning: boolean;
   /** Its end (STDERR_KEPT). */
   stderr: string;
   ms: number;
@@ -84,6 +88,7 @@ export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, t
   errors.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
 
   let timedOutMs: number | null = null;
+  let leftRunning = false;
   let timer: NodeJS.Timeout | undefined;
   const armTimer = (ms: number): void => {
     clearTimeout(timer);
@@ -106,8 +111,8 @@ export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, t
     const finish = (): void => {
       if (ended === null || parsed === null) return;
       clearTimeout(timer);
-      const ok = ended.code === 0 && ended.signal === null && timedOutMs === null && bailout === null && parsed.ok && counts.failed === 0;
-      resolve({ file, ok, ...counts, failures, ...ended, timedOutMs, bailout, stderr, ms: Date.now() - started });
+      const ok = ended.code === 0 && ended.signal === null && timedOutMs === null && bailout === null && !leftRunning && parsed.ok && counts.failed === 0;
+      resolve({ file, ok, ...counts, failures, ...ended, timedOutMs, bailout, leftRunning, stderr, ms: Date.now() - started });
     };
     parser.on('complete', (results: { ok: boolean }) => {
       parsed = results;
@@ -118,8 +123,17 @@ export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, t
       ended = { code: null, signal: null };
       parser.end();
     });
+    // A process the file started and left running may hold its stdout open after it has
+    // exited: the file fails, and ends with its exit rather than with that process.
+    child.on('exit', () => {
+      setTimeout(() => {
+        leftRunning = true;
+        for (const pipe of [stdout, errors]) pipe.destroy();
+      }, PIPES_AFTER_EXIT_MS).unref();
+    });
     child.on('close', (code, signal) => {
       ended = { code, signal };
+      if (!stdout.readableEnded) parser.end();
       finish();
     });
   });
