@@ -13,6 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { compile, compiledPath, compiledTests, ROOT } from './runner/compile.js';
 import { fileReport, plural, summary } from './runner/report.js';
@@ -77,19 +78,34 @@ if (!runScript(settings.before, nodeArgs, env)) {
   process.stdout.write(`# ${settings.before} failed: no test ran\n`);
   process.exit(1);
 }
+// Stopped (Ctrl-C, SIGTERM): the files running are stopped too, no other starts, and the run
+// ends with what it has; a second signal ends it at once.
+const stop = new AbortController();
+let stoppedBy: NodeJS.Signals | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stoppedBy !== null) process.exit(128 + constants.signals[signal]);
+    stoppedBy = signal;
+    stop.abort();
+  });
+}
 const results: FileResult[] = [];
 let next = 0;
 await Promise.all(
   Array.from({ length: Math.min(asked.jobs, files.length) }, async (_, jobId) => {
-    while (next < files.length) {
+    while (next < files.length && !stop.signal.aborted) {
       const childId = next;
       next += 1;
-      const result = await runFile(files[childId], { nodeArgs, env, cwd: ROOT, timeoutMs, childId: childId + 1, jobId });
+      const result = await runFile(files[childId], { nodeArgs, env, cwd: ROOT, timeoutMs, childId: childId + 1, jobId, stop: stop.signal });
       results.push(result);
       process.stdout.write(fileReport(result));
     }
   }),
 );
+if (stoppedBy !== null) {
+  process.stdout.write(`${summary(results, Date.now() - started)}# stopped by ${stoppedBy}: ${files.length - results.length} of ${files.length} files not run\n`);
+  process.exit(128 + constants.signals[stoppedBy]);
+}
 const afterPassed = runScript(settings.after, nodeArgs, env);
 process.stdout.write(summary(results, Date.now() - started));
 if (!afterPassed) process.stdout.write(`# ${settings.after} failed\n`);

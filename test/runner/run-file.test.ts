@@ -97,6 +97,16 @@ t.test('a file that leaves a process running with its stdout fails, and ends wit
   t.match(fileReport(result), '\n  a process it started was left running (it still held the output after the file had exited)\n');
 });
 
+t.test('a run being stopped stops the file (SIGTERM)', async (t) => {
+  const stop = new AbortController();
+  const running = run('hangs', { stop: stop.signal });
+  setTimeout(() => stop.abort(), 1000);
+  const result = await running;
+  t.notOk(result.ok);
+  t.match(result, { signal: 'SIGTERM', timedOutMs: null });
+  t.ok(result.ms < 10_000, `ended after ${result.ms} ms, not at its 20 s timeout`);
+});
+
 t.test('a process that ignores SIGALRM is killed', async (t) => {
   const result = await run('ignores-alarm', { timeoutMs: SHORT_TIMEOUT_MS, killAfterMs: 300 });
   t.notOk(result.ok);

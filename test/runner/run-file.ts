@@ -58,6 +58,8 @@ export interface RunOptions {
   /** tap's TAP_CHILD_ID and TAP_JOB_ID. */
   childId: number;
   jobId: number;
+  /** When it aborts, the file is stopped (SIGTERM): the run itself is being stopped. */
+  stop?: AbortSignal;
 }
 
 interface TimeoutMessage {
@@ -67,11 +69,13 @@ interface TimeoutMessage {
 }
 
 /** Runs `file` with `node …nodeArgs file`; resolves when the process has ended and its TAP is read. */
-export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, timeoutMs, killAfterMs = KILL_AFTER_MS, childId, jobId }: RunOptions): Promise<FileResult> {
+export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, timeoutMs, killAfterMs = KILL_AFTER_MS, childId, jobId, stop }: RunOptions): Promise<FileResult> {
   const started = Date.now();
   const key = randomBytes(8).toString('hex');
   const child = spawn(process.execPath, [...nodeArgs, file], {
     cwd,
+    signal: stop,
+    killSignal: 'SIGTERM',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...env, TAP: '1', TAP_TIMEOUT: String(timeoutMs / 1000), TAP_CHILD_ID: String(childId), TAP_CHILD_KEY: key, TAP_JOB_ID: String(jobId), TAP_BAIL: '0' },
   });
@@ -119,6 +123,8 @@ export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, t
       finish();
     });
     child.on('error', (error) => {
+      // Stopped through `stop`: the process still ends ('close') as it would.
+      if (error.name === 'AbortError') return;
       stderr += `\n${error.message}`;
       ended = { code: null, signal: null };
       parser.end();
