@@ -2,22 +2,20 @@
  * `npm test`'s run of the suite: the tests and the sources compiled to JavaScript once
  * (test/runner/compile.ts), then each test file in a Node process of its own, as many at a
  * time as package.json's `tap.jobs` says, each within `tap.timeout` — as tap's runner runs
- * them, without the process tracking it adds to every test process
- * (test/runner/run-file.ts). package.json's `tap.before` and `tap.after` run before and
- * after the files, as tap runs them. `npx tap` and `npm run coverage` are still tap's runner.
+ * them, without the process tracking it adds to every test process (test/runner/suite.ts,
+ * run-file.ts). package.json's `tap.before` and `tap.after` run before and after the files,
+ * as tap runs them. `npx tap` and `npm run coverage` are still tap's runner.
  *
  *     node --import tsx test/run.ts [-j N | --jobs=N] [test/… files or folders]
  *
  * With no file or folder named, the whole suite runs (and the log audit checks that it saw
  * the whole run's logs: MLEG_FULL_RUN).
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { compile, compiledPath, compiledTests, ROOT } from './runner/compile.js';
-import { fileReport, plural, summary } from './runner/report.js';
-import { runFile, type FileResult } from './runner/run-file.js';
+import { runSuite } from './runner/suite.js';
 
 const USAGE = 'usage: npm test -- [-j N | --jobs=N] [test/… files or folders]  (tap\'s own options: npx tap …)';
 /** package.json's tap settings: the same jobs, timeout, before and after for both runners. */
@@ -56,11 +54,6 @@ function parseArguments(args: string[]): { paths: string[]; jobs: number } {
   return asked;
 }
 
-/** package.json's `before` or `after` script, compiled, in the foreground; true when it exits 0. */
-function runScript(script: string, nodeArgs: string[], env: NodeJS.ProcessEnv): boolean {
-  return spawnSync(process.execPath, [...nodeArgs, compiledPath(script)], { cwd: ROOT, env, stdio: 'inherit' }).status === 0;
-}
-
 const asked = parseArguments(process.argv.slice(2));
 for (const path of asked.paths) if (isTestFile(path) && statSync(join(ROOT, path), { throwIfNoEntry: false }) === undefined) refuse(`${path}: no such file`);
 if (!(await compile())) process.exit(1);
@@ -69,44 +62,25 @@ if (files.length === 0) refuse(`no test file (*.test.ts) in ${asked.paths.join('
 const env = { ...process.env };
 // The whole suite: the log audit (test/privacy/log-audit-after.ts) also checks that it saw the whole run's logs.
 if (asked.paths.length === 0) env.MLEG_FULL_RUN = '1';
-const nodeArgs = ['--enable-source-maps'];
-const timeoutMs = settings.timeout * 1000;
 
-const started = Date.now();
-process.stdout.write(`# ${plural(files.length, 'test file', 'test files')}, ${asked.jobs} at a time, each within ${settings.timeout} s\n`);
-if (!runScript(settings.before, nodeArgs, env)) {
-  process.stdout.write(`# ${settings.before} failed: no test ran\n`);
-  process.exit(1);
-}
-// Stopped (Ctrl-C, SIGTERM): the files running are stopped too, no other starts, and the run
-// ends with what it has; a second signal ends it at once.
+// Stopped (Ctrl-C, SIGTERM): the run stops its files and ends with what it has; a second signal ends it at once.
 const stop = new AbortController();
-let stoppedBy: NodeJS.Signals | null = null;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stoppedBy !== null) process.exit(128 + constants.signals[signal]);
-    stoppedBy = signal;
-    stop.abort();
+    if (stop.signal.aborted) process.exit(128 + constants.signals[signal]);
+    stop.abort(signal);
   });
 }
-const results: FileResult[] = [];
-let next = 0;
-await Promise.all(
-  Array.from({ length: Math.min(asked.jobs, files.length) }, async (_, jobId) => {
-    while (next < files.length && !stop.signal.aborted) {
-      const childId = next;
-      next += 1;
-      const result = await runFile(files[childId], { nodeArgs, env, cwd: ROOT, timeoutMs, childId: childId + 1, jobId, stop: stop.signal });
-      results.push(result);
-      process.stdout.write(fileReport(result));
-    }
-  }),
-);
-if (stoppedBy !== null) {
-  process.stdout.write(`${summary(results, Date.now() - started)}# stopped by ${stoppedBy}: ${files.length - results.length} of ${files.length} files not run\n`);
-  process.exit(128 + constants.signals[stoppedBy]);
-}
-const afterPassed = runScript(settings.after, nodeArgs, env);
-process.stdout.write(summary(results, Date.now() - started));
-if (!afterPassed) process.stdout.write(`# ${settings.after} failed\n`);
-process.exit(afterPassed && results.every((result) => result.ok) ? 0 : 1);
+const { exitCode } = await runSuite({
+  files,
+  jobs: asked.jobs,
+  before: compiledPath(settings.before),
+  after: compiledPath(settings.after),
+  nodeArgs: ['--enable-source-maps'],
+  env,
+  cwd: ROOT,
+  timeoutMs: settings.timeout * 1000,
+  write: (text) => process.stdout.write(text),
+  stop: stop.signal,
+});
+process.exit(exitCode);

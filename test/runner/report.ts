@@ -14,7 +14,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /** A test file as the repository names it: a compiled one by its source. */
-const displayName = (file: string): string => (file.startsWith(`${COMPILED}/`) ? sourcePath(file) : relative(ROOT, file));
+export const displayName = (file: string): string => (file.startsWith(`${COMPILED}/`) ? sourcePath(file) : relative(ROOT, file));
 
 export function fileReport(result: FileResult): string {
   const name = displayName(result.file);
