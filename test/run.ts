@@ -14,7 +14,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { compile, compiledPath, compiledTests, ROOT } from './runner/compile.js';
+import { ROOT } from './helpers/repository.js';
+import { compile, compiledPath, compiledTests } from './runner/compile.js';
 import { runSuite } from './runner/suite.js';
 
 const USAGE = 'usage: npm test -- [-j N | --jobs=N] [test/… files or folders]  (tap\'s own options: npx tap …)';

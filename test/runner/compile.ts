@@ -13,12 +13,10 @@
  * where the compiled service looks for them. Source maps point stack traces at the `.ts`.
  */
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../helpers/repository.js';
 
-/** The repository (its real folder also when this module runs compiled, from COMPILED, where package.json is a link). */
-export const ROOT = dirname(realpathSync(fileURLToPath(new URL('../../package.json', import.meta.url))));
 export const COMPILED = join(ROOT, '.tap', 'js');
 /** Compiled; everything else at the top is linked. */
 const TREES = ['src', 'test'];

@@ -3,7 +3,8 @@
  * diagnostics and the end of its stderr, and the run's sum.
  */
 import { relative } from 'node:path';
-import { COMPILED, ROOT, sourcePath } from './compile.js';
+import { ROOT } from '../helpers/repository.js';
+import { COMPILED, sourcePath } from './compile.js';
 import type { FileResult } from './run-file.js';
 
 /** How much of a failed file's stderr is shown (its last lines). */
