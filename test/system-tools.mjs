@@ -2,7 +2,8 @@
 /**
  * `npm test`'s pretest step: the system tools the suite runs for real, installed when
  * missing. The serial tests need socat (pty pairs under the real serialport binding), the
- * page tests Debian's chromium (driven by playwright-core, which never downloads a browser)
+ * page tests Debian's headless Chromium (chromium-headless-shell, driven by playwright-core,
+ * which never downloads a browser; test/helpers/browser.ts says why not the full browser)
  * and a font with Polish letters for their screenshots, the fleet tests a real
  * redis-server. No test is skipped because a tool is missing: this step installs it (as
  * root, with apt-get) or stops at once with the one command that would.
@@ -16,7 +17,7 @@ import { delimiter, join } from 'node:path';
 /** What the tests use, how to tell it is there, and the Debian package that brings it. */
 export const TOOLS = [
   { what: 'socat (serial tests over pty pairs)', package: 'socat', present: () => onPath('socat') },
-  { what: 'Chromium (page tests)', package: 'chromium', present: () => executable('/usr/bin/chromium') },
+  { what: 'headless Chromium (page tests)', package: 'chromium-headless-shell', present: () => executable('/usr/lib/chromium/chromium-headless-shell') },
   { what: 'a font with Polish letters (page screenshots)', package: 'fonts-dejavu-core', present: () => readable('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
   { what: 'redis-server (fleet tests)', package: 'redis-server', present: () => onPath('redis-server') },
   { what: 'systemd-analyze (the shipped unit file, checked)', package: 'systemd', present: () => onPath('systemd-analyze') },

@@ -5,9 +5,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from './repository.js';
 
-export const LOG_DIR = fileURLToPath(new URL('../../.tap/mleg-logs/', import.meta.url));
+/** In the repository's .tap/, whether the tests run compiled (npm test) or through tsx (npx tap). */
+export const LOG_DIR = join(ROOT, '.tap', 'mleg-logs');
 
 let file: string | undefined;
 
