@@ -64,7 +64,8 @@ t.test('a status list persisted by one run is used by the next with the status s
   const server = await StatusServer.start();
   const uri = server.token('/list', siteStatusList(site.issuer, `${server.base}/list`));
   const cfg = (dataDir: string | null) => {
-    site.configure({ status: { allowHttp: true, dataDir, fetchTimeoutMs: 500 } });
+    // Generous: on a loaded machine a new process's first fetch can take more than half a second; with the server closed, refusal is at once.
+    site.configure({ status: { allowHttp: true, dataDir, fetchTimeoutMs: 15_000 } });
     return site.configFile;
   };
   const revokedAt = () => site.present(site.credential({ status: { uri, idx: IDX.revoked } }));
