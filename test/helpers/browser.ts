@@ -7,8 +7,8 @@
  * Playwright itself runs for headless pages. The full browser (/usr/bin/chromium), headless,
  * drew the same screenshots, pixel for pixel but for the times shown and the fresh codes, at
  * about three times the CPU for each page a test opens: ten fresh contexts with a page each
- * took 6.2 CPU-seconds against 2.0, and the 15 page test files, each run alone, 213 against
- * 118 (of the suite's ~430): the whole `npm test` went from 4 m 21 s to 3 m 32 s.
+ * took 6.2 CPU-seconds against 2.0, and 15 of the 16 page test files, each run alone, 213
+ * against 118 (of the suite's ~430): the whole `npm test` went from 4 m 21 s to 3 m 32 s.
  * `npm test` installs it first when it is missing (test/system-tools.mjs); without it the
  * tests fail and say so.
  */
