@@ -131,13 +131,15 @@ export function runFile(file: string, { nodeArgs = [], env = process.env, cwd, t
     });
     // A process the file started and left running may hold its stdout open after it has
     // exited: the file fails, and ends with its exit rather than with that process.
+    let pipesTimer: NodeJS.Timeout | undefined;
     child.on('exit', () => {
-      setTimeout(() => {
+      pipesTimer = setTimeout(() => {
         leftRunning = true;
         for (const pipe of [stdout, errors]) pipe.destroy();
       }, PIPES_AFTER_EXIT_MS).unref();
     });
     child.on('close', (code, signal) => {
+      clearTimeout(pipesTimer);
       ended = { code, signal };
       if (!stdout.readableEnded) parser.end();
       finish();
